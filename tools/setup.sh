@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# Set-up steps shared by `make run`, `make test` and .ci/run.
+#
+#   tools/setup.sh system     Debian packages the build needs (installed when root)
+#   tools/setup.sh browser    Chromium and its driver for the browser tests
+#   tools/setup.sh venv       .venv with Python 3.7 and the pinned requirements
+#   tools/setup.sh node       lessc from npm into ./node_modules
+#   tools/setup.sh postgres   a PostgreSQL server that accepts our role
+#   tools/setup.sh port PORT  fail clearly when PORT is taken
+#
+# Each step checks first and does nothing when there is nothing to do.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+say() { printf '[setup] %s\n' "$*"; }
+die() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Debian packages: headers to build psycopg2, lxml, python-ldap and Pillow
+# wheels that PyPI does not ship for every platform, PostgreSQL, Node.js.
+SYSTEM_PACKAGES="build-essential libpq-dev libldap2-dev libsasl2-dev libxml2-dev
+  libxslt1-dev libjpeg-dev zlib1g-dev libffi-dev postgresql postgresql-client
+  nodejs npm"
+BROWSER_PACKAGES="chromium chromium-driver fonts-noto-cjk"
+
+apt_install() {
+    local missing=() pkg
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+            || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if ! command -v apt-get >/dev/null; then
+        die "missing system packages: ${missing[*]}. Install them with your package manager."
+    fi
+    if [ "$(id -u)" != 0 ]; then
+        die "missing Debian packages: ${missing[*]}. Install them: sudo apt-get install ${missing[*]}"
+    fi
+    say "installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+step_system() {
+    if command -v dpkg-query >/dev/null; then
+        # shellcheck disable=SC2086
+        apt_install $SYSTEM_PACKAGES
+    else
+        say "not a Debian system: make sure PostgreSQL, libpq, libldap, libsasl, libxml2, libxslt, libjpeg and npm are installed"
+    fi
+}
+
+step_browser() {
+    if command -v dpkg-query >/dev/null; then
+        # shellcheck disable=SC2086
+        apt_install $BROWSER_PACKAGES
+    fi
+    command -v chromium >/dev/null || [ -n "${CHROMIUM_BIN:-}" ] \
+        || die "Chromium is missing: apt-get install chromium chromium-driver (or set CHROMIUM_BIN and CHROMEDRIVER_BIN)"
+}
+
+# Odoo 11 runs on Python 3.7 (not on 3.10+). Take $PYTHON if given, else
+# python3.7 on PATH, else pyenv's 3.7.
+find_python() {
+    local cand v
+    for cand in "${PYTHON:-}" python3.7 \
+            "$(command -v pyenv >/dev/null && echo "$(pyenv root)")/versions/3.7"*/bin/python \
+            "$HOME"/.pyenv/versions/3.7*/bin/python /root/.pyenv/versions/3.7*/bin/python; do
+        [ -n "$cand" ] || continue
+        command -v "$cand" >/dev/null 2>&1 || [ -x "$cand" ] || continue
+        v=$("$cand" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || continue
+        if [ "$v" = 3.7 ]; then
+            command -v "$cand" 2>/dev/null || echo "$cand"
+            return 0
+        fi
+    done
+    return 1
+}
+
+step_venv() {
+    local py stamp want
+    if [ -x .venv/bin/python ] && [ "$(.venv/bin/python -c 'import sys; print(sys.version_info[:2] == (3, 7))' 2>/dev/null)" != True ]; then
+        say ".venv is not a Python 3.7 environment: recreating it"
+        rm -rf .venv
+    fi
+    if [ ! -x .venv/bin/python ]; then
+        py=$(find_python) || die "Python 3.7 is required (Odoo 11 does not run on newer Pythons) and none was found.
+  Install it with pyenv: pyenv install 3.7.16
+  or point to one:       make run PYTHON=/path/to/python3.7"
+        say "creating .venv with $py"
+        "$py" -m venv .venv || die "could not create .venv with $py (on Debian: apt-get install python3.7-venv)"
+    fi
+    want=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)
+    stamp=.venv/.requirements-$want
+    [ -f "$stamp" ] && return 0
+    say "installing the pinned requirements into .venv (a few minutes the first time)"
+    # vatnumber and suds-jurko still build with use_2to3, which setuptools 58
+    # removed: pin setuptools in the venv and build without isolation.
+    .venv/bin/pip install -q --disable-pip-version-check "pip<24" "setuptools<58" wheel
+    .venv/bin/pip install -q --disable-pip-version-check --no-build-isolation -r requirements-dev.txt \
+        || die "installing requirements failed (see above). Missing headers? run: tools/setup.sh system"
+    rm -f .venv/.requirements-*
+    touch "$stamp"
+}
+
+step_node() {
+    if [ -x node_modules/.bin/lessc ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
+        return 0
+    fi
+    command -v npm >/dev/null || die "npm is missing: the Odoo web client needs lessc from npm.
+  Install Node.js and npm (Debian: apt-get install nodejs npm), then run make again."
+    say "installing lessc from npm into ./node_modules"
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null || die "npm ci failed (see above)"
+    touch node_modules/.package-lock.json
+}
+
+# PostgreSQL: Odoo connects over the Unix socket as the current user (or as
+# PGHOST/PGUSER/PGPASSWORD say). Start a local Debian cluster that is down,
+# and create our role once when we are root.
+pg_ok() { psql -X -d postgres -tAc 'select 1' >/dev/null 2>&1; }
+
+step_postgres() {
+    local me err cluster
+    me=${PGUSER:-$(id -un)}
+    [ "$me" = postgres ] && die "Odoo refuses to connect as the PostgreSQL role 'postgres'.
+  Run make as another user, or set PGUSER to another superuser role."
+    pg_ok && return 0
+    command -v psql >/dev/null || die "PostgreSQL is not installed. Install it (Debian: apt-get install postgresql),
+  or run the suite with Docker: docker compose up"
+    err=$(psql -X -d postgres -tAc 'select 1' 2>&1 || true)
+    if [[ "$err" == *"No such file or directory"* || "$err" == *"Connection refused"* ]] && command -v pg_lsclusters >/dev/null; then
+        cluster=$(pg_lsclusters -h | awk '$4 != "online" {print $1" "$2; exit}')
+        if [ -n "$cluster" ]; then
+            [ "$(id -u)" = 0 ] || die "PostgreSQL cluster $cluster is down. Start it: sudo pg_ctlcluster $cluster start"
+            say "starting PostgreSQL cluster $cluster"
+            # shellcheck disable=SC2086
+            pg_ctlcluster --skip-systemctl-redirect $cluster start \
+                || die "could not start PostgreSQL cluster $cluster: see /var/log/postgresql/"
+        fi
+        pg_ok && return 0
+        err=$(psql -X -d postgres -tAc 'select 1' 2>&1 || true)
+    fi
+    if [[ "$err" == *"role \"$me\" does not exist"* ]]; then
+        [ "$(id -u)" = 0 ] || die "PostgreSQL has no role '$me'. Create it: sudo -u postgres createuser -s $me"
+        say "creating PostgreSQL superuser role $me"
+        su postgres -c "createuser -s $me" || die "could not create PostgreSQL role $me"
+        pg_ok && return 0
+        err=$(psql -X -d postgres -tAc 'select 1' 2>&1 || true)
+    fi
+    die "PostgreSQL does not answer: $err
+  Make sure a server runs and accepts the role '$me' (or set PGHOST, PGPORT, PGUSER, PGPASSWORD)."
+}
+
+step_port() {
+    local port=$1
+    if ! .venv/bin/python - "$port" <<'EOF'
+import socket, sys
+s = socket.socket()
+try:
+    s.bind(('0.0.0.0', int(sys.argv[1])))
+except OSError:
+    sys.exit(1)
+EOF
+    then
+        local who=""
+        command -v ss >/dev/null && who=$(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'users:(([^)]*' | head -1 | sed 's/users:((//')
+        die "port $port is already in use${who:+ by $who}. Stop that server, or serve on another port: make run PORT=8070"
+    fi
+}
+
+case "${1:-}" in
+    system) step_system ;;
+    browser) step_browser ;;
+    venv) step_venv ;;
+    node) step_node ;;
+    postgres) step_postgres ;;
+    port) step_port "${2:?port}" ;;
+    python) find_python || die "no Python 3.7 found" ;;
+    *) die "usage: tools/setup.sh system|browser|venv|node|postgres|port PORT|python" ;;
+esac
