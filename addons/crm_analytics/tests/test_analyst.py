@@ -1,0 +1,34 @@
+from odoo.exceptions import AccessError
+from odoo.tests.common import SavepointCase
+
+
+class TestAnalyst(SavepointCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestAnalyst, cls).setUpClass()
+        cls.analyst = cls.env['res.users'].with_context(no_reset_password=True).create({
+            'name': 'Analyst', 'login': 'analyst_test', 'email': 'analyst_test@example.com',
+            'groups_id': [(6, 0, [cls.env.ref('crm_analytics.group_analyst').id])]})
+        cls.rep = cls.env['res.users'].with_context(no_reset_password=True).create({
+            'name': 'Rep', 'login': 'rep_test', 'email': 'rep_test@example.com',
+            'groups_id': [(6, 0, [cls.env.ref('crm_sales.group_sales_rep').id])]})
+        cls.lead = cls.env['crm.lead'].create({
+            'name': 'Big deal', 'type': 'opportunity', 'planned_revenue': 5000, 'user_id': cls.rep.id})
+
+    def test_analyst_reads_every_report(self):
+        for model, measure, groupby in (('crm.opportunity.report', 'expected_revenue', 'user_id'),
+                                        ('crm.activity.report', 'lead_id', 'user_id'),
+                                        ('sale.report', 'price_total', 'user_id'),
+                                        ('account.invoice.report', 'price_total', 'partner_id')):
+            self.env[model].sudo(self.analyst).read_group([], [groupby, measure], [groupby])
+        groups = self.env['crm.opportunity.report'].sudo(self.analyst).read_group(
+            [('user_id', '=', self.rep.id)], ['user_id', 'expected_revenue'], ['user_id'])
+        self.assertEqual(groups[0]['expected_revenue'], self.lead.planned_revenue * self.lead.probability / 100)
+
+    def test_analyst_changes_nothing(self):
+        with self.assertRaises(AccessError):
+            self.lead.sudo(self.analyst).write({'planned_revenue': 1})
+        with self.assertRaises(AccessError):
+            self.env['sale.order'].sudo(self.analyst).create({'partner_id': self.rep.partner_id.id})
+        self.assertEqual(self.lead.planned_revenue, 5000)
