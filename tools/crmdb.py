@@ -81,9 +81,17 @@ def digest(*parts):
 
 
 def base_name(addons):
+    """The template's name: a hash of what it holds and of where its files
+    are (two checkouts sharing one PostgreSQL keep their own templates)."""
     with open(os.path.join(ROOT, 'requirements.txt'), 'rb') as f:
         reqs = f.read()
-    return 'crm_base_' + digest(reqs, ','.join(core_modules(addons)))[:10]
+    return 'crm_base_' + digest(reqs, ','.join(core_modules(addons)),
+                                odoo.tools.config['data_dir'])[:10]
+
+
+def has_files(name):
+    """Whether the database's filestore (attachments, web assets) is here."""
+    return os.path.isdir(odoo.tools.config.filestore(name))
 
 
 def addons_hash():
@@ -180,10 +188,10 @@ def ensure_base(addons):
     """The template database with Odoo's own apps installed, built once."""
     name = base_name(addons)
     state, _ = db_state(name, core_modules(addons))
-    if state == 'complete':
+    if state == 'complete' and has_files(name):
         return name
-    for other in list_dbs():   # templates of older requirements
-        if other.startswith('crm_base_') and other != name:
+    for other in list_dbs():   # our templates of older requirements
+        if other.startswith('crm_base_') and other != name and has_files(other):
             say('dropping outdated template %s' % other)
             drop(other)
     tmp = name + BUILDING
@@ -242,6 +250,10 @@ def cmd_ensure(args):
     elif state == 'incomplete':
         say('database %s is incomplete (an interrupted set-up?): rebuilding it' % args.name)
         build(args.name, addons)
+    elif not has_files(args.name):
+        fail('database %s exists but its files are not in %s (was it made from another '
+             'checkout?). Drop it with `make clean-db`, or use another name: make run DB=crm2'
+             % (args.name, odoo.tools.config['data_dir']))
     elif stored != addons_hash():
         update(args.name, addons)
     else:
