@@ -16,22 +16,36 @@ ROOT=$PWD
 say() { printf '[setup] %s\n' "$*"; }
 die() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
 
-# Debian packages: headers to build psycopg2, lxml, python-ldap and Pillow
-# wheels that PyPI does not ship for every platform, PostgreSQL, Node.js.
-SYSTEM_PACKAGES="build-essential libpq-dev libldap2-dev libsasl2-dev libxml2-dev
-  libxslt1-dev libjpeg-dev zlib1g-dev libffi-dev postgresql postgresql-client
-  nodejs npm"
-BROWSER_PACKAGES="chromium chromium-driver fonts-noto-cjk"
+# What the build and the suite need from the system, as "check:package":
+# a check is a command on PATH or a file; the Debian package provides it.
+SYSTEM_NEEDS="gcc:build-essential pg_config:libpq-dev /usr/include/ldap.h:libldap2-dev
+  /usr/include/sasl/sasl.h:libsasl2-dev xml2-config:libxml2-dev xslt-config:libxslt1-dev
+  /usr/include/jpeglib.h:libjpeg-dev /usr/include/zlib.h:zlib1g-dev /usr/include/ffi.h:libffi-dev
+  psql:postgresql-client pg_ctlcluster:postgresql npm:npm"
+BROWSER_NEEDS="chromium:chromium chromedriver:chromium-driver
+  /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc:fonts-noto-cjk"
+
+# The packages of NEEDS whose check fails.
+missing_packages() {
+    local need check pkg
+    for need in "$@"; do
+        check=${need%%:*}; pkg=${need#*:}
+        if [[ $check == /* ]]; then [ -e "$check" ] && continue
+        else command -v "$check" >/dev/null && continue
+        fi
+        # a multiarch header lives under /usr/include/<triplet>/
+        [[ $check == /usr/include/* ]] && compgen -G "/usr/include/*/${check#/usr/include/}" >/dev/null && continue
+        echo "$pkg"
+    done
+}
 
 apt_install() {
-    local missing=() pkg
-    for pkg in "$@"; do
-        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
-            || missing+=("$pkg")
-    done
+    local missing
+    # shellcheck disable=SC2207
+    missing=($(missing_packages "$@"))
     [ ${#missing[@]} -eq 0 ] && return 0
     if ! command -v apt-get >/dev/null; then
-        die "missing system packages: ${missing[*]}. Install them with your package manager."
+        die "missing system packages (Debian names): ${missing[*]}. Install them with your package manager."
     fi
     if [ "$(id -u)" != 0 ]; then
         die "missing Debian packages: ${missing[*]}. Install them: sudo apt-get install ${missing[*]}"
@@ -39,23 +53,16 @@ apt_install() {
     say "installing Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
 step_system() {
-    if command -v dpkg-query >/dev/null; then
-        # shellcheck disable=SC2086
-        apt_install $SYSTEM_PACKAGES
-    else
-        say "not a Debian system: make sure PostgreSQL, libpq, libldap, libsasl, libxml2, libxslt, libjpeg and npm are installed"
-    fi
+    # shellcheck disable=SC2086
+    apt_install $SYSTEM_NEEDS
 }
 
 step_browser() {
-    if command -v dpkg-query >/dev/null; then
-        # shellcheck disable=SC2086
-        apt_install $BROWSER_PACKAGES
-    fi
+    [ -n "${CHROMIUM_BIN:-}" ] || apt_install $BROWSER_NEEDS
     command -v chromium >/dev/null || [ -n "${CHROMIUM_BIN:-}" ] \
         || die "Chromium is missing: apt-get install chromium chromium-driver (or set CHROMIUM_BIN and CHROMEDRIVER_BIN)"
 }
