@@ -48,7 +48,7 @@ bench: setup
 	@tools/run_bench.sh
 
 lint:
-	@.venv/bin/flake8 addons tests tools bench
+	@.venv/bin/flake8 addons tests tools bench conftest.py
 
 # Drop the served database (the next `make run` rebuilds it with demo data).
 clean-db: setup

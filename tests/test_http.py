@@ -86,4 +86,4 @@ class TestWebAccess(HttpCase):
             self.assertEqual(css.status_code, 200)
             self.assertNotIn('Could not execute command', css.text)
             self.assertNotIn('Error', css.text[:500])
-        self.assertTrue(any('.o_main_navbar' in self.url_open(l).text for l in links))
+        self.assertTrue(any('.o_main_navbar' in self.url_open(link).text for link in links))

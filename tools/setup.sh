@@ -85,6 +85,13 @@ find_python() {
     return 1
 }
 
+# pip, without the noise of index locations a machine's pip.conf names
+# but does not have
+pip_quiet() {
+    .venv/bin/pip -q --disable-pip-version-check "$@" 2>&1 | { grep -v "^WARNING: Location '" || true; }
+    return "${PIPESTATUS[0]}"
+}
+
 step_venv() {
     local py stamp want
     if [ -x .venv/bin/python ] && [ "$(.venv/bin/python -c 'import sys; print(sys.version_info[:2] == (3, 7))' 2>/dev/null)" != True ]; then
@@ -104,8 +111,8 @@ step_venv() {
     say "installing the pinned requirements into .venv (a few minutes the first time)"
     # vatnumber and suds-jurko still build with use_2to3, which setuptools 58
     # removed: pin setuptools in the venv and build without isolation.
-    .venv/bin/pip install -q --disable-pip-version-check "pip<24" "setuptools<58" wheel
-    .venv/bin/pip install -q --disable-pip-version-check --no-build-isolation -r requirements-dev.txt \
+    pip_quiet install "pip<24" "setuptools<58" wheel
+    pip_quiet install --no-build-isolation -r requirements-dev.txt \
         || die "installing requirements failed (see above). Missing headers? run: tools/setup.sh system"
     rm -f .venv/.requirements-*
     touch "$stamp"

@@ -24,7 +24,8 @@ class TestAnalyst(SavepointCase):
             self.env[model].sudo(self.analyst).read_group([], [groupby, measure], [groupby])
         groups = self.env['crm.opportunity.report'].sudo(self.analyst).read_group(
             [('user_id', '=', self.rep.id)], ['user_id', 'expected_revenue'], ['user_id'])
-        self.assertEqual(groups[0]['expected_revenue'], self.lead.planned_revenue * self.lead.probability / 100)
+        expected = self.lead.planned_revenue * self.lead.probability / 100
+        self.assertEqual(groups[0]['expected_revenue'], expected)
 
     def test_analyst_changes_nothing(self):
         with self.assertRaises(AccessError):
