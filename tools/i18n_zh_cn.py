@@ -81,6 +81,12 @@ GLOSSARY = {
         '服务级别目标按这些工作时间计算，而不是按日历时间。',
     'Service': '服务',
     'Working Hours': '工作时间',
+    'Calls, meetings and e-mails logged on leads and opportunities, by rep and type.':
+        '记录在线索和商机上的电话、会议和邮件，按销售代表和类型统计。',
+    "Every team's opportunities by stage, rep and expected closing month.":
+        '所有团队的商机，按阶段、销售代表和预计成交月份统计。',
+    'No activity logged yet.': '还没有记录任何活动。',
+    'No opportunity yet.': '还没有商机。',
     'Works their own leads, opportunities, quotations, visits and calls.': '跟进自己的线索、商机、报价、拜访和电话。',
 }
 

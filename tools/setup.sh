@@ -178,7 +178,7 @@ except OSError:
 EOF
     then
         local who=""
-        command -v ss >/dev/null && who=$(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'users:(([^)]*' | head -1 | sed 's/users:((//')
+        command -v ss >/dev/null && who=$(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'users:(([^)]*' | head -1 | sed 's/users:((//' || true)
         die "port $port is already in use${who:+ by $who}. Stop that server, or serve on another port: make run PORT=8070"
     fi
 }

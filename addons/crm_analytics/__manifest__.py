@@ -11,6 +11,7 @@
     'data': [
         'security/crm_analytics_security.xml',
         'security/ir.model.access.csv',
+        'views/crm_report_views.xml',
         'views/crm_analytics_menu.xml',
     ],
     'demo': [

@@ -33,3 +33,12 @@ class TestAnalyst(SavepointCase):
         with self.assertRaises(AccessError):
             self.env['sale.order'].sudo(self.analyst).create({'partner_id': self.rep.partner_id.id})
         self.assertEqual(self.lead.planned_revenue, 5000)
+
+    def test_analyses_open_on_everyones_records(self):
+        for xmlid in ('crm_analytics.crm_opportunity_report_action_analytics',
+                      'crm_analytics.crm_activity_report_action_analytics'):
+            action = self.env.ref(xmlid)
+            self.assertNotIn('search_default_my', action.context)
+            self.assertNotIn('search_default_activities_my', action.context)
+            menu = self.env['ir.ui.menu'].search([('action', '=', '%s,%d' % (action._name, action.id))])
+            self.assertTrue(menu, xmlid)

@@ -1,0 +1,83 @@
+"""Take the README's screenshots from a running suite (`make run`).
+
+    .venv/bin/python tools/screenshots.py [--url http://localhost:8069] [NAME ...]
+
+Each shot logs in as a demo user in headless Chromium, opens an app menu
+(by its XML id) and saves docs/screenshots/NAME.png. Add a line to SHOTS for
+a new screenshot.
+"""
+import argparse
+import os
+import shutil
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, 'docs', 'screenshots')
+
+# name: (login, password, app menu xmlid, submenu xmlid or None, CSS selector to wait for)
+SHOTS = {
+    'crm_pipeline_demo': ('admin', 'admin', 'crm.crm_menu_root', None, '.o_kanban_record'),
+    'team_pipeline': ('sales.manager', 'sales.manager', 'crm.crm_menu_root',
+                      'crm_sales.crm_lead_menu_team_pipeline', '.o_kanban_record'),
+    'reporting_app': ('analyst', 'analyst', 'crm_analytics.crm_analytics_menu_root', None,
+                      '.o_pivot, .o_graph, .o_view_manager_content'),
+}
+
+
+def browser():
+    options = Options()
+    options.binary_location = os.environ.get('CHROMIUM_BIN') or shutil.which('chromium')
+    for arg in ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+                '--disable-background-networking', '--disable-component-update',
+                '--disable-sync', '--no-first-run', '--window-size=1440,800', '--lang=en-US'):
+        options.add_argument(arg)
+    driver = os.environ.get('CHROMEDRIVER_BIN') or shutil.which('chromedriver')
+    return webdriver.Chrome(service=Service(driver), options=options)
+
+
+def shoot(driver, url, name, login, password, app, submenu, ready):
+    wait = WebDriverWait(driver, 30)
+
+    def find(css):
+        return wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, css)))
+    driver.delete_all_cookies()
+    driver.get(url + '/web/login')
+    find('input[name="login"]').send_keys(login)
+    find('input[name="password"]').send_keys(password)
+    find('form.oe_login_form button[type="submit"]').click()
+    find('#oe_main_menu_navbar')
+    find('a[data-menu-xmlid="%s"]' % app).click()
+    if submenu:
+        find('a[data-menu-xmlid="%s"]' % submenu).click()
+    find(ready)
+    os.makedirs(OUT, exist_ok=True)
+    path = os.path.join(OUT, '%s.png' % name)
+    driver.save_screenshot(path)
+    print(os.path.relpath(path, ROOT))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--url', default='http://localhost:8069')
+    parser.add_argument('names', nargs='*', help='shots to take (default: all)')
+    args = parser.parse_args()
+    unknown = set(args.names) - set(SHOTS)
+    if unknown:
+        parser.error('unknown shot(s): %s; known: %s' % (', '.join(sorted(unknown)), ', '.join(SHOTS)))
+    driver = browser()
+    try:
+        for name in args.names or SHOTS:
+            shoot(driver, args.url, name, *SHOTS[name])
+    finally:
+        driver.quit()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
