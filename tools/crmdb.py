@@ -31,6 +31,7 @@ LOG_DIR = os.path.join(ROOT, 'var', 'log')
 BUILDING = '__building'
 TEST_PREFIX = 'crm_test_'
 HASH_PARAM = 'crm_suite.addons_hash'
+DATA_DIR_PARAM = 'crm_suite.data_dir'
 
 os.chdir(ROOT)
 import odoo  # noqa: E402  (after chdir: odoo.conf paths are relative to ROOT)
@@ -190,8 +191,8 @@ def ensure_base(addons):
     state, _ = db_state(name, core_modules(addons))
     if state == 'complete' and has_files(name):
         return name
-    for other in list_dbs():   # our templates of older requirements
-        if other.startswith('crm_base_') and other != name and has_files(other):
+    for other in list_dbs():
+        if other.startswith('crm_base_') and other != name and template_is_stale(other):
             say('dropping outdated template %s' % other)
             drop(other)
     tmp = name + BUILDING
@@ -200,8 +201,21 @@ def ensure_base(addons):
     run_odoo(tmp, ['-i', ','.join(core_modules(addons))],
              'installing Odoo apps %s into template %s (once; takes a few minutes)'
              % (', '.join(core_modules(addons)), name))
+    set_param(tmp, DATA_DIR_PARAM, odoo.tools.config['data_dir'])
     odoo_db.exp_rename(tmp, name)
     return name
+
+
+def template_is_stale(name):
+    """A template of ours for older requirements, or of a checkout that is
+    gone (CI clones): its files are here, or nowhere any more."""
+    if has_files(name):
+        return True
+    try:
+        row = query(name, "SELECT value FROM ir_config_parameter WHERE key = %s", [DATA_DIR_PARAM])
+    except Exception:   # not an Odoo database after all: leave it alone
+        return False
+    return bool(row) and not os.path.isdir(row[0][0])
 
 
 def build(name, addons):
@@ -218,13 +232,17 @@ def build(name, addons):
     odoo_db.exp_rename(tmp, name)
 
 
-def set_hash(name):
+def set_param(name, key, value):
     registry = odoo.registry(name)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        env['ir.config_parameter'].set_param(HASH_PARAM, addons_hash())
+        env['ir.config_parameter'].set_param(key, value)
     odoo.sql_db.close_db(name)
     odoo.modules.registry.Registry.delete(name)
+
+
+def set_hash(name):
+    set_param(name, HASH_PARAM, addons_hash())
 
 
 def update(name, addons):
