@@ -1,4 +1,6 @@
-"""Helpers for tests that talk to the Odoo server over HTTP.
+"""Helpers shared by the cross-addon tests and the addons' own tests
+(`from tests.common import create_user, HttpCase`): users per role, and
+an HttpCase for tests that talk to the Odoo server over HTTP.
 
 The root conftest.py serves Odoo in the test process on a free port. An
 `HttpCase` runs in Odoo's test mode: every request of the test shares one

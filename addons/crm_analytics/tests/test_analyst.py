@@ -1,18 +1,16 @@
 from odoo.exceptions import AccessError
 from odoo.tests.common import SavepointCase
 
+from tests.common import create_user
+
 
 class TestAnalyst(SavepointCase):
 
     @classmethod
     def setUpClass(cls):
         super(TestAnalyst, cls).setUpClass()
-        cls.analyst = cls.env['res.users'].with_context(no_reset_password=True).create({
-            'name': 'Analyst', 'login': 'analyst_test', 'email': 'analyst_test@example.com',
-            'groups_id': [(6, 0, [cls.env.ref('crm_analytics.group_analyst').id])]})
-        cls.rep = cls.env['res.users'].with_context(no_reset_password=True).create({
-            'name': 'Rep', 'login': 'rep_test', 'email': 'rep_test@example.com',
-            'groups_id': [(6, 0, [cls.env.ref('crm_sales.group_sales_rep').id])]})
+        cls.analyst = create_user(cls.env, 'analyst_test', ['crm_analytics.group_analyst'])
+        cls.rep = create_user(cls.env, 'rep_test', ['crm_sales.group_sales_rep'])
         cls.lead = cls.env['crm.lead'].create({
             'name': 'Big deal', 'type': 'opportunity', 'planned_revenue': 5000, 'user_id': cls.rep.id})
 

@@ -5,19 +5,16 @@ from odoo.exceptions import AccessError
 from odoo.tests.common import SavepointCase
 from odoo.tools.safe_eval import safe_eval
 
+from tests.common import create_user
+
 
 class TestCreditControlMenus(SavepointCase):
 
     @classmethod
     def setUpClass(cls):
         super(TestCreditControlMenus, cls).setUpClass()
-        Users = cls.env['res.users'].with_context(no_reset_password=True)
-        cls.controller = Users.create({
-            'name': 'Controller', 'login': 'controller_test', 'email': 'controller@example.com',
-            'groups_id': [(6, 0, [cls.env.ref('crm_erp_bridge.group_credit_controller').id])]})
-        cls.analyst = Users.create({
-            'name': 'Plain user', 'login': 'plain_user_test', 'email': 'plain@example.com',
-            'groups_id': [(6, 0, [cls.env.ref('base.group_user').id])]})
+        cls.controller = create_user(cls.env, 'controller_test', ['crm_erp_bridge.group_credit_controller'])
+        cls.plain_user = create_user(cls.env, 'plain_user_test', ['base.group_user'])
         cls.customer = cls.env['res.partner'].create({'name': 'Late Payer Ltd', 'customer': True})
         income = cls.env['account.account'].search(
             [('user_type_id', '=', cls.env.ref('account.data_account_type_revenue').id)], limit=1)
@@ -56,4 +53,4 @@ class TestCreditControlMenus(SavepointCase):
 
     def test_plain_user_reads_no_invoice(self):
         with self.assertRaises(AccessError):
-            self.overdue.sudo(self.analyst).read(['amount_total'])
+            self.overdue.sudo(self.plain_user).read(['amount_total'])

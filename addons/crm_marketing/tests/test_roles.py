@@ -1,15 +1,15 @@
 from odoo.exceptions import AccessError
 from odoo.tests.common import SavepointCase
 
+from tests.common import create_user
+
 
 class TestMarketingRoles(SavepointCase):
 
     @classmethod
     def setUpClass(cls):
         super(TestMarketingRoles, cls).setUpClass()
-        cls.marketer = cls.env['res.users'].with_context(no_reset_password=True).create({
-            'name': 'Marketer', 'login': 'marketer_test', 'email': 'marketer_test@example.com',
-            'groups_id': [(6, 0, [cls.env.ref('crm_marketing.group_marketer').id])]})
+        cls.marketer = create_user(cls.env, 'marketer_test', ['crm_marketing.group_marketer'])
         cls.campaign = cls.env['utm.campaign'].create({'name': 'Spring Fair 2026'})
         cls.lead = cls.env['crm.lead'].create({'name': 'Fair visitor', 'campaign_id': cls.campaign.id,
                                                'planned_revenue': 1200})

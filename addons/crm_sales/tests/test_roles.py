@@ -2,21 +2,18 @@ from odoo.exceptions import AccessError
 from odoo.tests.common import SavepointCase
 from odoo.tools.safe_eval import safe_eval
 
+from tests.common import create_user
+
 
 class TestSalesRoles(SavepointCase):
 
     @classmethod
     def setUpClass(cls):
         super(TestSalesRoles, cls).setUpClass()
-        Users = cls.env['res.users'].with_context(no_reset_password=True)
-
-        def user(login, group):
-            return Users.create({'name': login, 'login': login, 'email': '%s@example.com' % login,
-                                 'groups_id': [(6, 0, [cls.env.ref(group).id])]})
-        cls.manager_a = user('manager_a', 'crm_sales.group_sales_manager')
-        cls.manager_b = user('manager_b', 'crm_sales.group_sales_manager')
-        cls.rep_a = user('rep_a', 'crm_sales.group_sales_rep')
-        cls.rep_b = user('rep_b', 'crm_sales.group_sales_rep')
+        cls.manager_a = create_user(cls.env, 'manager_a', ['crm_sales.group_sales_manager'])
+        cls.manager_b = create_user(cls.env, 'manager_b', ['crm_sales.group_sales_manager'])
+        cls.rep_a = create_user(cls.env, 'rep_a', ['crm_sales.group_sales_rep'])
+        cls.rep_b = create_user(cls.env, 'rep_b', ['crm_sales.group_sales_rep'])
         Team = cls.env['crm.team']
         cls.team_a = Team.create({'name': 'Team A', 'user_id': cls.manager_a.id,
                                   'member_ids': [(6, 0, cls.rep_a.ids)]})

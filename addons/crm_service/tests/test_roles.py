@@ -2,20 +2,17 @@ from odoo.exceptions import AccessError
 from odoo.tests.common import SavepointCase
 from odoo.tools.safe_eval import safe_eval
 
+from tests.common import create_user
+
 
 class TestServiceRoles(SavepointCase):
 
     @classmethod
     def setUpClass(cls):
         super(TestServiceRoles, cls).setUpClass()
-        Users = cls.env['res.users'].with_context(no_reset_password=True)
-
-        def user(login, group):
-            return Users.create({'name': login, 'login': login, 'email': '%s@example.com' % login,
-                                 'groups_id': [(6, 0, [cls.env.ref(group).id])]})
-        cls.agent = user('test_agent', 'crm_service.group_service_agent')
-        cls.manager = user('test_service_manager', 'crm_service.group_service_manager')
-        cls.technician = user('test_technician', 'crm_service.group_field_technician')
+        cls.agent = create_user(cls.env, 'test_agent', ['crm_service.group_service_agent'])
+        cls.manager = create_user(cls.env, 'test_service_manager', ['crm_service.group_service_manager'])
+        cls.technician = create_user(cls.env, 'test_technician', ['crm_service.group_field_technician'])
         cls.calendar = cls.env['resource.calendar'].create({'name': 'Service desk hours'})
 
     def test_manager_holds_every_service_role(self):
