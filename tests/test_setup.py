@@ -123,3 +123,34 @@ def test_half_built_database_is_detected():
     finally:
         conn.cursor().execute('DROP DATABASE IF EXISTS "%s"' % name)
         conn.close()
+
+
+def test_missing_python37_is_reported():
+    """No Python 3.7 anywhere (no pyenv, nothing on PATH): say what to do."""
+    res = run('env', '-i', 'HOME=/nonexistent', 'PATH=/usr/bin:/bin', 'bash', 'tools/setup.sh', 'python')
+    assert res.returncode != 0
+    assert 'Python 3.7 is required' in res.stdout
+    assert 'pyenv install 3.7' in res.stdout and 'PYTHON=/path/to/python3.7' in res.stdout
+
+
+def test_missing_npm_is_reported(tmp_path):
+    """A checkout without node_modules on a machine without npm."""
+    (tmp_path / 'tools').mkdir()
+    for name in ('tools/setup.sh', 'package.json', 'package-lock.json'):
+        (tmp_path / name).write_text(read(name))
+    bindir = tmp_path / 'bin'
+    bindir.mkdir()
+    (bindir / 'dirname').symlink_to('/usr/bin/dirname')
+    res = subprocess.run(['/bin/bash', str(tmp_path / 'tools' / 'setup.sh'), 'node'],
+                         env={'PATH': str(bindir)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         universal_newlines=True, timeout=60)
+    assert res.returncode != 0
+    assert 'npm is missing' in res.stdout and 'apt-get install nodejs npm' in res.stdout
+    assert not (tmp_path / 'node_modules').exists()
+
+
+def test_unreachable_postgres_is_reported():
+    res = run('tools/setup.sh', 'postgres', env=dict(os.environ, PGHOST='/nonexistent'))
+    assert res.returncode != 0
+    assert 'PostgreSQL does not answer' in res.stdout
+    assert 'PGHOST' in res.stdout

@@ -67,13 +67,17 @@ step_browser() {
         || die "Chromium is missing: apt-get install chromium chromium-driver (or set CHROMIUM_BIN and CHROMEDRIVER_BIN)"
 }
 
+NO_PYTHON="Python 3.7 is required (Odoo 11 does not run on newer Pythons) and none was found.
+  Install it with pyenv: pyenv install 3.7.16
+  or point to one:       make run PYTHON=/path/to/python3.7"
+
 # Odoo 11 runs on Python 3.7 (not on 3.10+). Take $PYTHON if given, else
 # python3.7 on PATH, else pyenv's 3.7.
 find_python() {
     local cand v
     for cand in "${PYTHON:-}" python3.7 \
             "$(command -v pyenv >/dev/null && echo "$(pyenv root)")/versions/3.7"*/bin/python \
-            "$HOME"/.pyenv/versions/3.7*/bin/python /root/.pyenv/versions/3.7*/bin/python; do
+            "$HOME"/.pyenv/versions/3.7*/bin/python; do
         [ -n "$cand" ] || continue
         command -v "$cand" >/dev/null 2>&1 || [ -x "$cand" ] || continue
         v=$("$cand" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || continue
@@ -99,9 +103,7 @@ step_venv() {
         rm -rf .venv
     fi
     if [ ! -x .venv/bin/python ]; then
-        py=$(find_python) || die "Python 3.7 is required (Odoo 11 does not run on newer Pythons) and none was found.
-  Install it with pyenv: pyenv install 3.7.16
-  or point to one:       make run PYTHON=/path/to/python3.7"
+        py=$(find_python) || die "$NO_PYTHON"
         say "creating .venv with $py"
         "$py" -m venv .venv || die "could not create .venv with $py (on Debian: apt-get install python3.7-venv)"
     fi
@@ -190,6 +192,6 @@ case "${1:-}" in
     node) step_node ;;
     postgres) step_postgres ;;
     port) step_port "${2:?port}" ;;
-    python) find_python || die "no Python 3.7 found" ;;
+    python) find_python || die "$NO_PYTHON" ;;
     *) die "usage: tools/setup.sh system|browser|venv|node|postgres|port PORT|python" ;;
 esac
