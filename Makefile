@@ -17,7 +17,7 @@ help:
 	@echo "make test    set up, then run every test on a throw-away database"
 	@echo "make test-addon ADDON=crm_sales   one addon's tests"
 	@echo "make bench   benchmarks (bench/)"
-	@echo "make lint    flake8 on the addons, tests and tools"
+	@echo "make lint    flake8 and pylint-odoo"
 
 # Python 3.7 venv with the pinned requirements, lessc, a running PostgreSQL.
 setup:
@@ -47,8 +47,9 @@ test-addon: setup
 bench: setup
 	@tools/run_bench.sh
 
-lint:
+lint: setup
 	@.venv/bin/flake8 addons tests tools bench conftest.py
+	@.venv/bin/pylint --rcfile=.pylintrc addons/*
 
 # Drop the served database (the next `make run` rebuilds it with demo data).
 clean-db: setup

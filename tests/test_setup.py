@@ -154,3 +154,12 @@ def test_unreachable_postgres_is_reported():
     assert res.returncode != 0
     assert 'PostgreSQL does not answer' in res.stdout
     assert 'PGHOST' in res.stdout
+
+
+def test_lint_is_clean():
+    """`make lint` stays clean: flake8 and pylint-odoo (the OCA's checks)."""
+    res = run('.venv/bin/flake8', 'addons', 'tests', 'tools', 'bench', 'conftest.py')
+    assert res.returncode == 0, res.stdout
+    addons = sorted(os.path.join('addons', a) for a in os.listdir(os.path.join(ROOT, 'addons')))
+    res = run('.venv/bin/pylint', '--rcfile=.pylintrc', *addons)
+    assert res.returncode == 0, res.stdout
