@@ -122,7 +122,8 @@ class TestRoleMenus(SavepointCase):
             ('model', '=', 'ir.ui.menu'), ('module', 'in', OUR_ADDONS)]).mapped('res_id')
         opened = set()
         for role, user in self.users.items():
-            for menu in Menu.browse(ours).filtered(lambda m: m.id in self.visible(user)):
+            visible = self.visible(user)
+            for menu in Menu.browse(ours).filtered(lambda m: m.id in visible):
                 action = menu.action
                 if not action or action._name != 'ir.actions.act_window':
                     continue
