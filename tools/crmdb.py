@@ -86,8 +86,13 @@ def base_name(addons):
     are (two checkouts sharing one PostgreSQL keep their own templates)."""
     with open(os.path.join(ROOT, 'requirements.txt'), 'rb') as f:
         reqs = f.read()
-    return 'crm_base_' + digest(reqs, ','.join(core_modules(addons)),
-                                odoo.tools.config['data_dir'])[:10]
+    return 'crm_base_' + digest(reqs, ','.join(core_modules(addons)), data_dir())[:10]
+
+
+def data_dir():
+    """Where the files are, symlinks resolved (git worktrees that link their
+    var/ to one checkout's share its templates)."""
+    return os.path.realpath(odoo.tools.config['data_dir'])
 
 
 def has_files(name):
@@ -201,7 +206,7 @@ def ensure_base(addons):
     run_odoo(tmp, ['-i', ','.join(core_modules(addons))],
              'installing Odoo apps %s into template %s (once; takes a few minutes)'
              % (', '.join(core_modules(addons)), name))
-    set_param(tmp, DATA_DIR_PARAM, odoo.tools.config['data_dir'])
+    set_param(tmp, DATA_DIR_PARAM, data_dir())
     odoo_db.exp_rename(tmp, name)
     return name
 
