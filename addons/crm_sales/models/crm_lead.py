@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class CrmLead(models.Model):
@@ -10,6 +10,22 @@ class CrmLead(models.Model):
     at once, so an import of 50,000 rows calls it once per batch.
     """
     _inherit = 'crm.lead'
+
+    # what the lead is about: used by import, de-duplication, assignment, scoring
+    industry_id = fields.Many2one('res.partner.industry', index=True)
+    vat = fields.Char('Tax ID', help="The company's VAT or tax number, used to find duplicates.")
+    product_interest_id = fields.Many2one(
+        'product.template', 'Product Interest', index=True,
+        help='The product the prospect asked about; assignment rules can route on it.')
+    product_categ_id = fields.Many2one(
+        'product.category', 'Product Category', index=True,
+        help='The product category the prospect is interested in (set from the product '
+             'when left empty).')
+
+    @api.onchange('product_interest_id')
+    def _onchange_product_interest_id(self):
+        if self.product_interest_id and not self.product_categ_id:
+            self.product_categ_id = self.product_interest_id.categ_id
 
     @api.model
     def create(self, vals):
