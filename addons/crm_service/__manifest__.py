@@ -12,6 +12,12 @@
         'security/ir.model.access.csv',
         'views/res_partner_views.xml',
         'views/crm_service_menu.xml',
+        'security/crm_service_call_security.xml',
+        'views/crm_service_call_views.xml',
+        'wizards/crm_service_letter_views.xml',
+        'views/crm_service_complaint_views.xml',
+        'views/res_users_views.xml',
+        'views/crm_service_ticket_channels_views.xml',
     ],
     'demo': [
         'demo/res_users_demo.xml',
