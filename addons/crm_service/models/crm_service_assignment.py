@@ -113,8 +113,8 @@ class CrmServiceTeam(models.Model):
             agent_tickets.write({'user_id': agent.id, 'date_assigned': now})
             for ticket in agent_tickets:
                 ticket.message_post(
-                    body=_('Assigned automatically to %s (%s of team %s).') % (
-                        html_escape(agent.name), reason, html_escape(self.name)),
+                    body=_('Assigned automatically to %(agent)s (%(rule)s of team %(team)s).') % {
+                        'agent': html_escape(agent.name), 'rule': reason, 'team': html_escape(self.name)},
                     subtype='mail.mt_note')
 
 

@@ -106,9 +106,9 @@ class CrmServiceCall(models.Model):
         self.ensure_one()
         outcome = dict(self._fields['outcome']._description_selection(self.env))[self.outcome]
         direction = dict(self._fields['direction']._description_selection(self.env))[self.direction]
-        header = _('Phone call (%s, %s min, %s) with %s: %s') % (
-            direction, '%g' % (self.duration or 0), outcome,
-            self.partner_id.display_name or _('unknown caller'), self.name)
+        header = _('Phone call (%(direction)s, %(minutes)s min, %(outcome)s) with %(who)s: %(subject)s') % {
+            'direction': direction, 'minutes': '%g' % (self.duration or 0), 'outcome': outcome,
+            'who': self.partner_id.display_name or _('unknown caller'), 'subject': self.name}
         body = '<p><strong>%s</strong></p>' % html_escape(header)
         if self.summary:
             body += plaintext2html(self.summary)

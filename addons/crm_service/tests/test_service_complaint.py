@@ -77,7 +77,8 @@ class TestServiceComplaint(ChannelsCase):
         action = self.env.ref('crm_service.crm_service_ticket_action_complaint_analysis')
         Ticket = self.env['crm.service.ticket'].sudo(self.manager)
         domain = safe_eval(action.domain) + [('product_id', 'in', (product | other_product).ids)]
-        groups = Ticket.read_group(domain, ['commercial_partner_id'], ['commercial_partner_id', 'product_id'],
+        groups = Ticket.read_group(domain, ['commercial_partner_id', 'product_id'],
+                                   ['commercial_partner_id', 'product_id'],
                                    lazy=False)
         counts = {(g['commercial_partner_id'][0], g['product_id'][0]): g['__count'] for g in groups}
         self.assertEqual(counts, {(self.acme.id, product.id): 2, (self.globex.id, other_product.id): 1})

@@ -35,7 +35,7 @@ class CrmServiceLetter(models.TransientModel):
     date_received = fields.Date('Received On', default=fields.Date.context_today)
     name = fields.Char('Subject')
     body = fields.Text('Text', help='The letter\'s text, or a summary of it.')
-    scan = fields.Binary('Scan', attachment=False, help='PDF or image (PNG, JPEG, TIFF, GIF).')
+    scan = fields.Binary(attachment=False, help='PDF or image (PNG, JPEG, TIFF, GIF).')
     scan_filename = fields.Char('File Name')
     ticket_id = fields.Many2one(
         'crm.service.ticket', 'Ticket', help='Leave empty to open a new ticket from this letter or fax.')
@@ -75,8 +75,8 @@ class CrmServiceLetter(models.TransientModel):
             raise UserError(_('The scan could not be read: upload the file again.'))
         max_bytes = self._crm_service_max_scan_bytes()
         if len(content) > max_bytes:
-            raise UserError(_('The scan is %.1f MB; the limit is %.1f MB.') % (
-                len(content) / 1048576.0, max_bytes / 1048576.0))
+            raise UserError(_('The scan is %(size).1f MB; the limit is %(limit).1f MB.') % {
+                'size': len(content) / 1048576.0, 'limit': max_bytes / 1048576.0})
         mimetype = next((mime for magic, mime in SCAN_SIGNATURES if content.startswith(magic)), None)
         filename = (self.scan_filename or '').lower()
         if not mimetype or (filename and not filename.endswith(SCAN_EXTENSIONS[mimetype])):
@@ -116,8 +116,9 @@ class CrmServiceLetter(models.TransientModel):
             'res_id': ticket.id,
         })
         body = '<p><strong>%s</strong></p>%s' % (
-            html_escape(_('%s from %s received on %s: %s') % (
-                kind, self.partner_id.display_name, self.date_received, self.name.strip())),
+            html_escape(_('%(kind)s from %(sender)s received on %(date)s: %(subject)s') % {
+                'kind': kind, 'sender': self.partner_id.display_name, 'date': self.date_received,
+                'subject': self.name.strip()}),
             plaintext2html(self.body))
         ticket.message_post(body=body, subtype='mail.mt_note', attachment_ids=attachment.ids)
         return {
