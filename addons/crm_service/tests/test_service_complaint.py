@@ -82,5 +82,5 @@ class TestServiceComplaint(ChannelsCase):
                                    lazy=False)
         counts = {(g['commercial_partner_id'][0], g['product_id'][0]): g['__count'] for g in groups}
         self.assertEqual(counts, {(self.acme.id, product.id): 2, (self.globex.id, other_product.id): 1})
-        months = Ticket.read_group(domain, ['days_to_close'], ['create_date:month'])
+        months = Ticket.read_group(domain, ['days_to_close', 'create_date'], ['create_date:month'])
         self.assertEqual(sum(g['create_date_count'] for g in months), 3)
