@@ -21,6 +21,7 @@
     ],
     'demo': [
         'demo/res_users_demo.xml',
+        'demo/crm_service_channels_demo.xml',
     ],
     'application': True,
     'installable': True,
