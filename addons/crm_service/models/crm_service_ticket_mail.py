@@ -248,9 +248,11 @@ class CrmServiceTicket(models.Model):
     @api.multi
     @api.returns('self', lambda value: value.id)
     def message_post(self, body='', subject=None, **kwargs):
-        if len(self) == 1:
-            author_id = kwargs.get('author_id') or self.env.user.partner_id.id
-            author = self.env['res.partner'].sudo().browse(author_id)
+        # incoming mails keep their sender and subject; an explicit author
+        # (even False: an unknown sender) is not the current user
+        if len(self) == 1 and kwargs.get('message_type') != 'email':
+            author_id = kwargs['author_id'] if 'author_id' in kwargs else self.env.user.partner_id.id
+            author = self.env['res.partner'].sudo().browse(author_id or [])
             if author.user_ids.filtered(lambda u: not u.share):
                 address = self._crm_service_team_address().get(self.id)
                 email_from = kwargs.get('email_from')

@@ -164,3 +164,14 @@ class TestServiceMail(ChannelsCase):
         ticket = self.make_ticket(team_id=team.id)
         reply_to = self.env['crm.service.ticket'].message_get_reply_to([ticket.id])[ticket.id]
         self.assertIn('catchall@example.com', reply_to)
+
+    def test_reply_by_headers_from_unknown_address_keeps_its_subject(self):
+        ticket = self.open_by_mail()
+        answer = self.agent_answer(ticket)
+        thread_id = self.process_mail(
+            'alice.private@home.example', 'Re: my printer',
+            headers='In-Reply-To: %s\n' % answer.message_id)
+        self.assertEqual(thread_id, ticket.id)
+        incoming = ticket.message_ids[0]
+        self.assertEqual(incoming.subject, 'Re: my printer')
+        self.assertIn('alice.private@home.example', incoming.email_from)
