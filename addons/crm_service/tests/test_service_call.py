@@ -93,3 +93,15 @@ class TestServiceCall(ChannelsCase):
         call = self.log_call()
         action = call.ticket_id.sudo(self.agent).action_view_calls()
         self.assertEqual(self.env['crm.service.call'].search(action['domain']), call)
+
+    def test_ticket_form_offers_log_call_and_letter(self):
+        arch = self.env['crm.service.ticket'].sudo(self.agent).fields_view_get(view_type='form')['arch']
+        self.assertIn('Log a Call', arch)
+        self.assertIn('Log a Letter or Fax', arch)
+        self.assertIn('call_count', arch)
+
+    def test_team_form_lists_agents_with_away_flag(self):
+        view = self.env['crm.service.team'].sudo(self.manager).fields_view_get(view_type='form')
+        members = view['fields']['member_ids']['views']['tree']
+        self.assertIn('service_away', members['fields'])
+        self.assertIn('action_service_mark_away', members['arch'])

@@ -175,3 +175,15 @@ class TestServiceMail(ChannelsCase):
         incoming = ticket.message_ids[0]
         self.assertEqual(incoming.subject, 'Re: my printer')
         self.assertIn('alice.private@home.example', incoming.email_from)
+
+    def test_html_and_script_in_mail_are_not_kept(self):
+        raw = ('From: alice.buyer@example.org\nTo: care-test@example.com\nSubject: <b>Broken</b>\n'
+               'Message-ID: <html-1@client.example>\nMIME-Version: 1.0\n'
+               'Content-Type: text/html; charset="utf-8"\n\n'
+               '<p>Hello<script>alert("x")</script><img src=x onerror="alert(1)"></p>\n')
+        ticket = self.env['crm.service.ticket'].browse(self.env['mail.thread'].message_process(None, raw))
+        self.assertIn('Hello', ticket.description)
+        self.assertNotIn('<script', ticket.description)
+        self.assertNotIn('onerror', ticket.description)
+        # the subject is text: shown escaped wherever Odoo renders it
+        self.assertEqual(ticket.name, '<b>Broken</b>')
