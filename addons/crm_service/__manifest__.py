@@ -17,6 +17,7 @@
         'views/res_partner_views.xml',
         'views/crm_service_menu.xml',
         'security/crm_service_call_security.xml',
+        'data/crm_service_mail_data.xml',
         'views/crm_service_call_views.xml',
         'wizards/crm_service_letter_views.xml',
         'views/crm_service_complaint_views.xml',

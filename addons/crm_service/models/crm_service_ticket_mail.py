@@ -107,7 +107,19 @@ class CrmServiceTicket(models.Model):
         return False
 
     @api.model
-    def _crm_service_reroute(self, message_dict, routes):
+    def _crm_service_is_auto_reply(self, message):
+        """Whether a mail was sent by a machine (RFC 3834 Auto-Submitted,
+        Precedence bulk/list/junk): it gets no acknowledgement, so two
+        auto-responders cannot answer each other forever."""
+        if message is None:
+            return False
+        auto = (message.get('Auto-Submitted') or 'no').strip().lower()
+        precedence = (message.get('Precedence') or '').strip().lower()
+        return auto != 'no' or precedence in ('bulk', 'list', 'junk') \
+            or bool(message.get('X-Autoreply') or message.get('X-Autorespond'))
+
+    @api.model
+    def _crm_service_reroute(self, message_dict, routes, message=None):
         """Post-process Odoo's routes: a ticket-creating route becomes an
         update when the subject quotes a ticket of the sender; at most one
         ticket is opened per mail (a mail to two team aliases opens one)."""
@@ -135,6 +147,8 @@ class CrmServiceTicket(models.Model):
             creating = True
             if quoted:
                 custom_values = dict(custom_values or {}, crm_service_quoted_number=quoted.number)
+            if self._crm_service_is_auto_reply(message):
+                custom_values = dict(custom_values or {}, crm_service_no_ack=True)
             result.append((model, thread_id, custom_values, user_id, alias))
         return result
 
@@ -173,6 +187,7 @@ class CrmServiceTicket(models.Model):
     def message_new(self, msg_dict, custom_values=None):
         values = dict(custom_values or {})
         quoted_number = values.pop('crm_service_quoted_number', False)
+        acknowledge = not values.pop('crm_service_no_ack', False)
         partner = self._crm_service_partner_from_email(msg_dict.get('email_from'))
         defaults = self._prepare_ticket_values_from_mail(msg_dict, partner)
         defaults.update(values)
@@ -188,7 +203,33 @@ class CrmServiceTicket(models.Model):
                 body=_('This e-mail quotes the reference %s, but its sender is not a contact '
                        'of that ticket: it was opened as a new ticket.') % quoted_number,
                 subtype='mail.mt_note')
+        if acknowledge and partner:
+            ticket._crm_service_acknowledge()
         return ticket
+
+    @api.multi
+    def _crm_service_acknowledge(self):
+        """Tell the customer their mail became a ticket, and its reference
+        (template crm_service.mail_template_ticket_received), from the team's
+        address: their answers to it thread into the ticket."""
+        template = self.env.ref('crm_service.mail_template_ticket_received', raise_if_not_found=False)
+        if not template:
+            return
+        template = template.sudo()
+        addresses = self._crm_service_team_address()
+        bodies = template.render_template(template.body_html, self._name, self.ids, post_process=True)
+        subjects = template.render_template(template.subject, self._name, self.ids)
+        company = self.env.user.company_id
+        for ticket in self:
+            if ticket.id in addresses:
+                email_from = formataddr((ticket.sudo().team_id.name, addresses[ticket.id]))
+            elif company.email:
+                email_from = formataddr((company.name, company.email))
+            else:
+                continue    # nobody to send it from
+            ticket.message_post(
+                body=bodies[ticket.id], subject=subjects[ticket.id], author_id=False,
+                email_from=email_from, message_type='comment', subtype='mail.mt_comment')
 
     @api.multi
     def message_update(self, msg_dict, update_vals=None):
@@ -197,7 +238,23 @@ class CrmServiceTicket(models.Model):
         internal = author.user_ids.filtered(lambda u: not u.share)
         if not internal:
             self.filtered('is_closed')._crm_service_reply_on_closed(msg_dict)
+            self.filtered(lambda t: not t.is_closed)._crm_service_customer_replied()
         return result
+
+    @api.multi
+    def _crm_service_customer_replied(self):
+        """The customer answered: tickets waiting on them go back to the open
+        stage before the waiting one (In Progress), so the SLA clock runs and
+        the agent sees it. The portal's reply calls this too."""
+        Stage = self.env['crm.service.stage']
+        for ticket in self.sudo().filtered(lambda t: t.stage_id.is_waiting and not t.is_closed):
+            stages = Stage.search(ticket._stage_domain(ticket.team_id)
+                                  + [('is_closed', '=', False), ('is_waiting', '=', False)])
+            before = stages.filtered(lambda s, current=ticket.stage_id: s.sequence <= current.sequence)
+            target = before[-1:] or stages[:1]
+            if target:
+                ticket.write({'stage_id': target.id})
+        return True
 
     @api.multi
     def _crm_service_reply_on_closed(self, msg_dict):

@@ -29,4 +29,4 @@ class MailThread(models.AbstractModel):
             if route:
                 return [route]
             raise
-        return Ticket._crm_service_reroute(message_dict, routes)
+        return Ticket._crm_service_reroute(message_dict, routes, message=message)

@@ -63,7 +63,8 @@ class ChannelsCase(SavepointCase):
         message_id = message_id or '<test-%s-%s@client.example>' % (id(self), self._mail_counter)
         raw = RAW_MAIL.format(sender=sender, to=to, subject=subject, message_id=message_id,
                               headers=headers, body=body)
-        return self.env['mail.thread'].message_process(None, raw)
+        # notifications are queued, not sent (and deleted) at once
+        return self.env['mail.thread'].with_context(mail_notify_force_send=False).message_process(None, raw)
 
     def make_ticket(self, **values):
         vals = {'name': 'Printer broken', 'team_id': self.team.id, 'partner_id': self.alice.id,

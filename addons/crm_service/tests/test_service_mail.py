@@ -187,3 +187,38 @@ class TestServiceMail(ChannelsCase):
         self.assertNotIn('onerror', ticket.description)
         # the subject is text: shown escaped wherever Odoo renders it
         self.assertEqual(ticket.name, '<b>Broken</b>')
+
+    # --- acknowledgement, auto-replies ----------------------------------
+    def test_new_ticket_is_acknowledged_from_team_address(self):
+        ticket = self.open_by_mail()
+        ack = ticket.message_ids.filtered(lambda m: m.message_type == 'comment')
+        self.assertEqual(len(ack), 1)
+        mail = self.mails_to(ack, self.alice)
+        self.assertEqual(len(mail), 1)
+        self.assertIn('care-test@example.com', mail.email_from)
+        self.assertIn('care-test@example.com', mail.reply_to)
+        self.assertEqual(mail.subject, '[%s] Printer broken' % ticket.number)
+        self.assertIn(ticket.number, mail.body_html)
+        # the customer's answer to the acknowledgement threads by its headers
+        thread_id = self.process_mail('alice.buyer@example.org', 'Re: thanks',
+                                      headers='In-Reply-To: %s\n' % ack.message_id)
+        self.assertEqual(thread_id, ticket.id)
+
+    def test_auto_reply_is_not_acknowledged(self):
+        ticket_id = self.process_mail('alice.buyer@example.org', 'Out of office',
+                                      headers='Auto-Submitted: auto-replied\n')
+        ticket = self.env['crm.service.ticket'].browse(ticket_id)
+        self.assertTrue(ticket.exists())
+        self.assertFalse(ticket.message_ids.filtered(lambda m: m.message_type == 'comment'))
+
+    def test_customer_reply_resumes_ticket_waiting_on_customer(self):
+        ticket = self.open_by_mail()
+        waiting = self.env.ref('crm_service.crm_service_stage_waiting')
+        ticket.write({'stage_id': waiting.id})
+        self.process_mail('alice.buyer@example.org', 'Re: [%s] Printer broken' % ticket.number,
+                          body='Here is the photo you asked for.')
+        self.assertEqual(ticket.stage_id, self.env.ref('crm_service.crm_service_stage_progress'))
+        # an agent's own mail does not move it
+        ticket.write({'stage_id': waiting.id})
+        self.process_mail('chan.agent@example.com', 'Re: [%s] Printer broken' % ticket.number)
+        self.assertEqual(ticket.stage_id, waiting)
