@@ -1,8 +1,9 @@
 import base64
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.crm_service.tests.common_channels import ChannelsCase
+from tests.common import create_user
 
 PDF = b'%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'
 PNG = b'\x89PNG\r\n\x1a\n' + b'\x00' * 64
@@ -69,3 +70,13 @@ class TestServiceLetter(ChannelsCase):
         self.check_refused('text', body='')
         self.check_refused('sender', partner_id=False)
         self.check_refused('future', date_received='2999-01-01')
+
+    def test_non_agent_cannot_log_letters(self):
+        technician = create_user(self.env, 'chan.technician', ['crm_service.group_field_technician'])
+        before = self.counts()
+        wizard = self.env['crm.service.letter'].sudo(technician).create({
+            'partner_id': self.alice.id, 'date_received': '2026-11-20', 'name': 'Letter',
+            'body': 'Text', 'scan': base64.b64encode(PDF), 'scan_filename': 'letter.pdf'})
+        with self.assertRaises(AccessError):
+            wizard.action_create_ticket()
+        self.assertEqual(self.counts(), before)
