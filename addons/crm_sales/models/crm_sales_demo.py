@@ -58,7 +58,7 @@ class CrmSalesDemo(models.AbstractModel):
         sources = self.env['utm.source'].search([])
         ctx = dict(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True,
                    mail_notrack=True, crm_sales_skip_pipeline=True)
-        Lead = self.env['crm.lead'].with_context(ctx)
+        Lead = self.env['crm.lead'].with_context(**ctx)
 
         partners = self.env['res.partner']
         leads, dates, outcomes = Lead, [], []
@@ -125,7 +125,7 @@ class CrmSalesDemo(models.AbstractModel):
         # customers and confirmed orders for most recent wins (attainment)
         won = [(lead, dates[i][1]) for i, lead in enumerate(leads)
                if outcomes[i] == 'won' and dates[i][1] >= today - relativedelta(months=6)]
-        Partner = self.env['res.partner'].with_context(ctx)
+        Partner = self.env['res.partner'].with_context(**ctx)
         product = ref('crm_sales.product_product_support_demo')
         order_rows, orders = [], self.env['sale.order']
         team_currency = {ref('crm_sales.' + xmlid).id: currencies.get(values[4])
@@ -142,7 +142,7 @@ class CrmSalesDemo(models.AbstractModel):
             if currency:
                 amount = company.currency_id.with_context(date=closed).compute(
                     amount, currency, round=True)
-            order = self.env['sale.order'].with_context(ctx).create({
+            order = self.env['sale.order'].with_context(**ctx).create({
                 'partner_id': partner.id, 'pricelist_id': pricelist.id,
                 'opportunity_id': lead.id, 'user_id': lead.user_id.id,
                 'team_id': lead.team_id.id,

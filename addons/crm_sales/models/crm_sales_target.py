@@ -50,7 +50,7 @@ class CrmSalesTarget(models.Model):
 
     # what
     target_amount = fields.Monetary(
-        'Target Amount', currency_field='currency_id', track_visibility='onchange',
+        currency_field='currency_id', track_visibility='onchange',
         help='Untaxed revenue to reach, in the company currency.')
     target_count = fields.Integer(
         'Target Deals', track_visibility='onchange',
@@ -221,9 +221,9 @@ class CrmSalesTarget(models.Model):
         for target in self:
             if not allowed[target.id]:
                 raise AccessError(
-                    _('Only the leader of %s or a sales director can approve or refuse the '
-                      'target %s; nobody approves their own target.')
-                    % (target.team_id.name or _('the team'), target.name))
+                    _('Only the leader of %(team)s or a sales director can approve or refuse '
+                      'the target %(target)s; nobody approves their own target.')
+                    % {'team': target.team_id.name or _('the team'), 'target': target.name})
 
     @api.multi
     def _transition(self, vals):
