@@ -10,11 +10,17 @@
     'depends': ['crm', 'sale_crm', 'sale_management'],
     'data': [
         'security/crm_sales_security.xml',
+        'security/ir.model.access.csv',
+        'data/crm_sales_cron.xml',
         'views/crm_lead_views.xml',
+        'views/crm_sales_assignment_rule_views.xml',
+        'views/crm_sales_score_views.xml',
         'views/crm_sales_menu.xml',
     ],
     'demo': [
         'demo/res_users_demo.xml',
+        'demo/crm_sales_assignment_rule_demo.xml',
+        'demo/crm_lead_score_demo.xml',
     ],
     'application': False,
     'installable': True,
