@@ -58,6 +58,12 @@ class CrmSalesScoreCriterion(models.Model):
             for leaf in criterion._get_domain():
                 if isinstance(leaf, (list, tuple)) and leaf and isinstance(leaf[0], str):
                     names.add(leaf[0].split('.')[0])
+        # a computed field changes with the fields it depends on (email_is_free, email_from)
+        lead_fields = self.env['crm.lead']._fields
+        for name in list(names):
+            field = lead_fields.get(name)
+            if field is not None and field.compute:
+                names.update(dep.split('.')[0] for dep in field.depends)
         return names
 
     # the scores of open leads follow the criteria

@@ -56,7 +56,7 @@ class CrmSalesScoreModel(models.Model):
     date_trained = fields.Datetime('Trained On', readonly=True)
     won_count = fields.Integer('Won Leads', readonly=True)
     lost_count = fields.Integer('Lost Leads', readonly=True)
-    prior = fields.Float('Prior (%)', readonly=True, digits=(16, 2),
+    prior = fields.Float('Prior (%)', readonly=True,
                          help='The win probability of a lead about which history says nothing.')
     refreshed_count = fields.Integer('Leads Scored', readonly=True)
     refresh_seconds = fields.Float('Last Refresh (s)', readonly=True, digits=(16, 2))
@@ -165,9 +165,9 @@ class CrmSalesScoreModel(models.Model):
                 " OR l.lost_reason IS NOT NULL)"
         if lead_domain_sql:
             where += " AND (%s)" % lead_domain_sql
+        ranks = self._stage_ranks()[0]
         cr.execute(self._feature_query(where), self._feature_params(**(params or {})))
         counts = defaultdict(lambda: [0, 0])  # (feature, key) -> [won, lost]
-        ranks, won_stages = self._stage_ranks()
         totals = [0, 0]
         for row in cr.dictfetchall():
             outcome = 0 if row['won'] else 1
