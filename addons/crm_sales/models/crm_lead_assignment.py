@@ -120,20 +120,27 @@ class CrmLead(models.Model):
         if not assignments:
             return empty
 
+        # plain values per rep line, read once (not once per lead)
+        line = {m: (m.user_id.id, m.rule_id.team_id.id, m.rule_id.id, m.user_id.partner_id.id)
+                for m in set(member for _lead, member in assignments)}
         lead_ids = [lead['id'] for lead, member in assignments]
         cr.execute("""
             UPDATE crm_lead l
                SET user_id = v.user_id, team_id = v.team_id, assignment_rule_id = v.rule_id,
-                   date_open = %s, write_date = %s, write_uid = %s
+                   date_open = %s, write_date = %s, write_uid = %s,
+                   -- crm's day_open (days from creation to assignment), computed here
+                   -- rather than by the ORM reading back every lead
+                   day_open = ABS(FLOOR(EXTRACT(EPOCH FROM (%s::timestamp - l.create_date)) / 86400))
               FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[]) AS v(id, user_id, team_id, rule_id)
              WHERE l.id = v.id AND l.user_id IS NULL""",
-                   [now, now, self.env.uid, lead_ids,
-                    [m.user_id.id for lead, m in assignments],
-                    [m.rule_id.team_id.id for lead, m in assignments],
-                    [m.rule_id.id for lead, m in assignments]])
+                   [now, now, self.env.uid, now, lead_ids,
+                    [line[m][0] for lead, m in assignments],
+                    [line[m][1] for lead, m in assignments],
+                    [line[m][2] for lead, m in assignments]])
         assigned = self.browse(lead_ids)
         assigned.invalidate_cache(ids=lead_ids)
-        assigned.modified(['user_id', 'team_id', 'date_open', 'assignment_rule_id'])
+        # other stored fields that follow the salesperson or the team (none in crm)
+        assigned.modified(['user_id', 'team_id', 'assignment_rule_id'])
         assigned.recompute()
         self._crm_sales_log_assignments(assignments, now)
         return assigned
@@ -195,26 +202,21 @@ class CrmLead(models.Model):
         start = 0
         if rule.last_member_id in ordered:
             start = list(ordered).index(rule.last_member_id) + 1
-        ring = [m for m in list(ordered[start:]) + list(ordered[:start])
+        # (member, user id, max open, max per period, period) of the available reps, in turn
+        ring = [(m, m.user_id.id, m.max_open_leads, m.max_period_leads, m.period)
+                for m in list(ordered[start:]) + list(ordered[:start])
                 if m.user_id.active and m.user_id.sales_assignment_available]
         picked, last, idx = [], None, 0
-
-        def has_room(member):
-            user = member.user_id.id
-            if member.max_open_leads and workload['open'][user] >= member.max_open_leads:
-                return False
-            if member.max_period_leads and workload[member.period][user] >= member.max_period_leads:
-                return False
-            return True
+        opened, periods = workload['open'], workload
 
         for lead in leads:
             for step in range(len(ring)):
-                member = ring[(idx + step) % len(ring)]
-                if has_room(member):
+                member, user, max_open, max_period, period = ring[(idx + step) % len(ring)]
+                if (not max_open or opened[user] < max_open) and \
+                        (not max_period or periods[period][user] < max_period):
                     break
             else:
                 break  # every rep of the rule is full: the rest stays unassigned
-            user = member.user_id.id
             for key in ('open', 'week', 'month'):
                 workload[key][user] += 1
             picked.append((lead, member))
@@ -231,18 +233,22 @@ class CrmLead(models.Model):
         author = self.env.user.partner_id
         email_from = tools.formataddr((author.name, author.email)) if author.email else None
         note = self.env.ref('mail.mt_note').id
-        bodies = {}
+        per_member = {}  # member -> (body, partner id), computed once per rep line
+        for member in set(member for _lead, member in assignments):
+            per_member[member] = (
+                _('Assigned to <b>%s</b> by the assignment rule <b>%s</b>.') % (
+                    html_escape(member.user_id.name), html_escape(member.rule_id.name)),
+                member.user_id.partner_id.id)
+        # one random token per run and the lead id make each Message-Id unique
+        token = tools.generate_tracking_message_id('crm-lead-assign')
         rows = {'res_id': [], 'name': [], 'body': [], 'message_id': [], 'partner': []}
         for lead, member in assignments:
-            key = (member.user_id.id, member.rule_id.id)
-            if key not in bodies:
-                bodies[key] = _('Assigned to <b>%s</b> by the assignment rule <b>%s</b>.') % (
-                    html_escape(member.user_id.name), html_escape(member.rule_id.name))
+            body, partner_id = per_member[member]
             rows['res_id'].append(lead['id'])
             rows['name'].append(lead['name'])
-            rows['body'].append(bodies[key])
-            rows['message_id'].append(tools.generate_tracking_message_id('crm-lead-assign'))
-            rows['partner'].append(member.user_id.partner_id.id)
+            rows['body'].append(body)
+            rows['message_id'].append(token.replace('-crm-lead-assign', '-%d-crm-lead-assign' % lead['id']))
+            rows['partner'].append(partner_id)
         cr.execute("""
             INSERT INTO mail_message (date, body, model, res_id, record_name, message_type,
                                       subtype_id, author_id, email_from, message_id, no_auto_thread,
