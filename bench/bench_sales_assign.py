@@ -76,7 +76,7 @@ def main():
         assert len(rows) == LEADS, rows[:3]
         for lead_id, user_id, rule_id, expected_rule in rows:
             assert user_id, 'lead %s unassigned' % lead_id
-            assert rule_id == expected_rule, 'lead %s: rule %s, expected %s' % (lead_id, rule_id, expected_rule)
+            assert rule_id == expected_rule, (lead_id, rule_id, expected_rule)
             assert user_id in members[rule_id]
         per_rep = Counter(user_id for _l, user_id, _r, _e in rows)
         for rep_id, count in per_rep.items():

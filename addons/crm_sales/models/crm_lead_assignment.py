@@ -236,8 +236,8 @@ class CrmLead(models.Model):
         per_member = {}  # member -> (body, partner id), computed once per rep line
         for member in set(member for _lead, member in assignments):
             per_member[member] = (
-                _('Assigned to <b>%s</b> by the assignment rule <b>%s</b>.') % (
-                    html_escape(member.user_id.name), html_escape(member.rule_id.name)),
+                _('Assigned to <b>%(user)s</b> by the assignment rule <b>%(rule)s</b>.') % {
+                    'user': html_escape(member.user_id.name), 'rule': html_escape(member.rule_id.name)},
                 member.user_id.partner_id.id)
         # one random token per run and the lead id make each Message-Id unique
         token = tools.generate_tracking_message_id('crm-lead-assign')

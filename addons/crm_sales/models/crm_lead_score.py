@@ -19,7 +19,7 @@ class CrmLead(models.Model):
         'Free-mail Address', compute='_compute_email_domain', store=True,
         help='The e-mail address is at a free-mail provider (gmail.com, qq.com, 163.com...).')
     score = fields.Integer(
-        'Score', readonly=True, copy=False, default=0, index=True,
+        readonly=True, copy=False, default=0, index=True,
         help='Points from the scoring criteria (CRM > Assignment & Scoring > Scoring Criteria).')
     predicted_probability = fields.Float(
         'Predicted Win %', readonly=True, copy=False, index=True, group_operator='avg',

@@ -41,7 +41,7 @@ class CrmSalesAssignmentRule(models.Model):
     country_ids = fields.Many2many('res.country', string='Countries')
     state_ids = fields.Many2many('res.country.state', string='States / Provinces')
     zip_prefixes = fields.Char(
-        'Zip Prefixes',
+        'Postal Code Prefixes',
         help='Comma-separated beginnings of postal codes, e.g. "310, 311" for Hangzhou '
              'or "SW1, EC" for parts of London.')
     # criteria: what the prospect wants, who they are, where they come from
@@ -82,8 +82,8 @@ class CrmSalesAssignmentRule(models.Model):
             for prefix in (rule.zip_prefixes or '').split(', '):
                 if prefix and not ZIP_PREFIX_RE.match(prefix):
                     raise ValidationError(_(
-                        'The zip prefix "%s" of the rule "%s" is not valid: use letters, digits '
-                        'and dashes, separated by commas.') % (prefix, rule.name))
+                        'The zip prefix "%(prefix)s" of the rule "%(rule)s" is not valid: use letters, '
+                        'digits and dashes, separated by commas.') % {'prefix': prefix, 'rule': rule.name})
 
     @api.constrains('member_ids', 'team_id')
     def _check_members(self):
@@ -183,14 +183,15 @@ class CrmSalesAssignmentRuleMember(models.Model):
     sequence = fields.Integer(default=10)
     user_id = fields.Many2one('res.users', 'Salesperson', required=True, index=True, ondelete='cascade')
     max_open_leads = fields.Integer(
-        'Max Open Leads', default=0,
+        'Open Leads at Most', default=0,
         help='The rep gets no more leads while they have this many open leads and '
              'opportunities (all teams). 0: no limit.')
     max_period_leads = fields.Integer(
         'Max New Leads', default=0,
         help='The most leads the rep gets per period (counted from the date they were assigned). '
              '0: no limit.')
-    period = fields.Selection([('week', 'per Week'), ('month', 'per Month')], default='week', required=True)
+    period = fields.Selection([('week', 'per Week'), ('month', 'per Month')], 'Per', default='week',
+                              required=True)
     user_available = fields.Boolean(
         'Available', compute='_compute_user_available', inverse='_inverse_user_available',
         help='Unavailable reps (on leave, say) are skipped by every rule.')
@@ -207,9 +208,9 @@ class CrmSalesAssignmentRuleMember(models.Model):
             team = member.rule_id.team_id
             if member.user_id not in (team.member_ids | team.user_id):
                 raise ValidationError(_(
-                    'The rule "%s" cannot assign leads to %s: they are not a member of the '
-                    'sales channel %s. Add them to the channel first.') % (
-                        member.rule_id.name, member.user_id.name, team.name))
+                    'The rule "%(rule)s" cannot assign leads to %(user)s: they are not a member of the '
+                    'sales channel %(team)s. Add them to the channel first.') % {
+                        'rule': member.rule_id.name, 'user': member.user_id.name, 'team': team.name})
 
     @api.depends('user_id.sales_assignment_available')
     def _compute_user_available(self):

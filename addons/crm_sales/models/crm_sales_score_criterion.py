@@ -31,8 +31,8 @@ class CrmSalesScoreCriterion(models.Model):
                 domain = criterion._get_domain()
                 Lead.search_count(domain + [('id', '=', 0)])
             except Exception as error:  # any mistake in the condition: say which criterion
-                raise ValidationError(_('The condition of the scoring criterion "%s" is not valid: %s')
-                                      % (criterion.name, error))
+                raise ValidationError(_('The condition of the scoring criterion "%(name)s" is not '
+                                        'valid: %(error)s') % {'name': criterion.name, 'error': error})
             if not domain:
                 raise ValidationError(_('The scoring criterion "%s" has no condition: it would give '
                                         'its points to every lead.') % criterion.name)

@@ -222,8 +222,8 @@ class CrmSalesScoreModel(models.Model):
     @api.multi
     def _weights(self):
         self.ensure_one()
-        self.env.cr.execute("SELECT feature, value_key, weight FROM crm_sales_score_feature WHERE model_id = %s",
-                            [self.id])
+        self.env.cr.execute(
+            "SELECT feature, value_key, weight FROM crm_sales_score_feature WHERE model_id = %s", [self.id])
         return {(f, k): w for f, k, w in self.env.cr.fetchall()}
 
     @api.multi
@@ -269,7 +269,9 @@ class CrmSalesScoreModel(models.Model):
                                              ELSE 'warm' END,
                        score_date = %s
                   FROM unnest(%s::int[], %s::float8[]) AS v(id, p)
-                 WHERE l.id = v.id""", [now, ids, values])
+                 WHERE l.id = v.id
+                   AND (l.predicted_probability IS DISTINCT FROM v.p OR l.score_date IS NULL)""",
+                       [now, ids, values])
             self.env['crm.lead'].invalidate_cache(
                 ['predicted_probability', 'predicted_band', 'score_date'], ids)
         if lead_ids is None:

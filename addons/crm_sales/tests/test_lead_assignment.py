@@ -3,6 +3,7 @@ import psycopg2
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests.common import SavepointCase
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from tests.common import create_user
 
@@ -75,7 +76,8 @@ class TestLeadAssignment(SavepointCase):
             self.rule_uk.write({'country_ids': [(5,)], 'zip_prefixes': '  , '})
         self.rule_uk.invalidate_cache()
         self.assertEqual(self.rule_uk.country_ids, self.uk)
-        self.assertEqual(count, self.env['crm.sales.assignment.rule'].with_context(active_test=False).search_count([]))
+        rules = self.env['crm.sales.assignment.rule'].with_context(active_test=False)
+        self.assertEqual(count, rules.search_count([]))
 
     def test_zip_prefixes_are_cleaned(self):
         self.rule_cn.write({'zip_prefixes': ' 310;311\n sw1a, 310 '})
@@ -127,7 +129,7 @@ class TestLeadAssignment(SavepointCase):
         lead = self.new_lead(country_id=self.china.id, zip='100000')  # Beijing
         self.assertFalse(lead.user_id)
         unassigned = self.env.ref('crm_sales.crm_lead_action_unassigned')
-        self.assertIn(lead, self.Lead.search(eval(unassigned.domain) + [('user_id', '=', False)]))
+        self.assertIn(lead, self.Lead.search(safe_eval(unassigned.domain) + [('user_id', '=', False)]))
 
     def test_first_matching_rule_wins(self):
         wide = self.env['crm.sales.assignment.rule'].create({
@@ -146,7 +148,8 @@ class TestLeadAssignment(SavepointCase):
             'industry_ids': [(6, 0, self.industry.ids)],
             'source_ids': [(6, 0, self.source.ids)],
             'member_ids': [(0, 0, {'user_id': self.rep3.id})]})
-        good = dict(product_interest_id=self.product.id, industry_id=self.industry.id, source_id=self.source.id)
+        good = dict(product_interest_id=self.product.id, industry_id=self.industry.id,
+                    source_id=self.source.id)
         self.assertEqual(self.new_lead(**good).assignment_rule_id, rule)
         self.assertFalse(self.new_lead(**dict(good, source_id=False)).user_id)
         self.assertFalse(self.new_lead(**dict(good, industry_id=False)).user_id)
@@ -163,19 +166,20 @@ class TestLeadAssignment(SavepointCase):
     # ------------------------------------------------------------------ round robin, capacity
     def test_round_robin_survives_batches(self):
         first = self.cn_lead() | self.cn_lead() | self.cn_lead()
-        self.assertEqual([l.user_id for l in first], [self.rep1, self.rep2, self.rep1])
+        self.assertEqual([lead.user_id for lead in first], [self.rep1, self.rep2, self.rep1])
         self.assertEqual(self.rule_cn.last_member_id.user_id, self.rep1)
         backlog = self.Lead.with_context(crm_sales_skip_pipeline=True)
         leads = backlog.create({'name': 'a', 'country_id': self.china.id, 'zip': '311000', 'user_id': False})
         leads |= backlog.create({'name': 'b', 'country_id': self.china.id, 'zip': '311000', 'user_id': False})
         self.assertFalse(leads.mapped('user_id'))
         leads._crm_sales_assign()
-        self.assertEqual([l.user_id for l in leads.sorted('id')], [self.rep2, self.rep1])
+        self.assertEqual([lead.user_id for lead in leads.sorted('id')], [self.rep2, self.rep1])
 
     def test_unavailable_rep_is_skipped(self):
         self.rep1.sudo(self.rep1).write({'sales_assignment_available': False})  # their own preference
         self.assertEqual((self.cn_lead() | self.cn_lead()).mapped('user_id'), self.rep2)
-        self.rule_cn.member_ids.filtered(lambda m: m.user_id == self.rep1).sudo(self.manager).user_available = True
+        line = self.rule_cn.member_ids.filtered(lambda m: m.user_id == self.rep1)
+        line.sudo(self.manager).user_available = True
         self.assertTrue(self.rep1.sales_assignment_available)
 
     def test_capacities(self):
@@ -189,8 +193,8 @@ class TestLeadAssignment(SavepointCase):
         leads = self.Lead.browse()
         for _i in range(4):
             leads |= self.cn_lead()
-        self.assertEqual([l.user_id for l in leads], [self.rep1, self.rep2, self.Lead.env['res.users'],
-                                                      self.Lead.env['res.users']])
+        nobody = self.env['res.users']
+        self.assertEqual([lead.user_id for lead in leads], [self.rep1, self.rep2, nobody, nobody])
         # a lead rep1 wins frees a place
         leads[0].action_set_won()
         self.env['crm.lead']._crm_sales_assign_backlog()
@@ -257,4 +261,5 @@ class TestLeadAssignment(SavepointCase):
     def test_non_salespeople_create_unassigned_leads(self):
         integration = create_user(self.env, 'assign.api', ['base.group_user'])
         self.assertFalse(self.env['crm.lead'].sudo(integration).default_get(['user_id']).get('user_id'))
-        self.assertEqual(self.env['crm.lead'].sudo(self.rep1).default_get(['user_id'])['user_id'], self.rep1.id)
+        defaults = self.env['crm.lead'].sudo(self.rep1).default_get(['user_id'])
+        self.assertEqual(defaults['user_id'], self.rep1.id)

@@ -10,9 +10,9 @@ from tests.common import create_user
 def auc(won_scores, lost_scores):
     """Probability that a won lead is scored above a lost one (ties count half)."""
     pairs = 0.0
-    for w in won_scores:
-        for l in lost_scores:
-            pairs += 1.0 if w > l else 0.5 if w == l else 0.0
+    for won in won_scores:
+        for lost in lost_scores:
+            pairs += 1.0 if won > lost else 0.5 if won == lost else 0.0
     return pairs / (len(won_scores) * len(lost_scores))
 
 
@@ -145,7 +145,8 @@ class TestLeadScoring(SavepointCase):
         expected = 100.0 * (model.won_count + 1) / (model.won_count + model.lost_count + 2)
         self.assertAlmostEqual(model.prior, expected, places=6)
         unknown = self.env['utm.source'].create({'name': 'Never seen'})
-        lead = self.Lead.create({'name': 'New', 'source_id': unknown.id, 'country_id': self.env.ref('base.br').id,
+        lead = self.Lead.create({'name': 'New', 'source_id': unknown.id,
+                                 'country_id': self.env.ref('base.br').id,
                                  'stage_id': False, 'user_id': False})
         # the pipeline scored it on creation with the trained model
         self.assertTrue(lead.score_date)
