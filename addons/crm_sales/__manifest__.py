@@ -12,6 +12,11 @@
         'security/crm_sales_security.xml',
         'views/crm_lead_views.xml',
         'views/crm_sales_menu.xml',
+        'security/ir.model.access.csv',
+        'data/res_country_state_cn_data.xml',
+        'views/crm_lead_duplicate_views.xml',
+        'wizards/crm_lead_import_views.xml',
+        'wizards/crm_lead_merge_views.xml',
     ],
     'demo': [
         'demo/res_users_demo.xml',
