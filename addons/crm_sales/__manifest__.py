@@ -8,6 +8,7 @@
     'website': 'https://example.com/crm-suite',
     'license': 'LGPL-3',
     'depends': ['crm', 'sale_crm', 'sale_management'],
+    'external_dependencies': {'python': ['phonenumbers', 'xlrd', 'xlsxwriter']},
     'data': [
         'security/crm_sales_security.xml',
         'views/crm_lead_views.xml',

@@ -78,13 +78,14 @@ class CrmLead(models.Model):
 
     @api.model_cr
     def init(self):
-        super(CrmLead, self).init()
+        res = super(CrmLead, self).init()
         # one row per company: imports of a company update it, so two
         # concurrent imports serialise (see _crm_sales_import_lock)
         self.env.cr.execute("""
             CREATE TABLE IF NOT EXISTS crm_sales_import_lock (
                 company_id integer PRIMARY KEY, locked_at timestamp)
         """)
+        return res
 
     @api.model
     def _crm_sales_import_lock(self, company_id):
@@ -113,13 +114,13 @@ class CrmLead(models.Model):
         ids; the duplicate keys may be given precomputed) with one chatter
         line per lead (`bodies`, HTML), in batches. Returns the leads."""
         self.check_access_rights('create')
-        context = dict(self.env.context, mail_create_nolog=True)
         first = vals_list[0] if vals_list else {}
-        if first.get('type'):
-            context.setdefault('default_type', first['type'])
-        if first.get('team_id'):
-            context.setdefault('default_team_id', first['team_id'])
-        Lead = self.with_context(context)
+        extra = {'mail_create_nolog': True}
+        if first.get('type') and 'default_type' not in self.env.context:
+            extra['default_type'] = first['type']
+        if first.get('team_id') and 'default_team_id' not in self.env.context:
+            extra['default_team_id'] = first['team_id']
+        Lead = self.with_context(**extra)
         defaults = Lead._crm_sales_bulk_defaults()
         leads = self.browse()
         for start in range(0, len(vals_list), batch_size):
@@ -139,7 +140,7 @@ class CrmLead(models.Model):
             batch._crm_sales_bulk_messages(bodies[start:start + batch_size] if bodies else None)
             batch._crm_sales_bulk_followers()
             batch.invalidate_cache()
-            batch.with_context(self.env.context)._crm_sales_pipeline()
+            self.browse(ids)._crm_sales_pipeline()
             batch._crm_sales_bulk_follow_salesperson()
             leads |= batch
         self.invalidate_cache()

@@ -85,7 +85,7 @@ class CrmLead(models.Model):
                 queries.append(
                     'SELECT l.id, o.id FROM crm_lead l JOIN {table} o ON o.{other} = l.{mine} '
                     'WHERE l.id IN %(ids)s AND o.active AND {same} {not_self}'.format(
-                        table=table, other=other, mine=mine, same='AND ' + same_company,
+                        table=table, other=other, mine=mine, same=same_company,
                         not_self='AND o.id != l.id' if table == 'crm_lead' else ''))
         self.env.cr.execute(' UNION '.join(queries), {'ids': ids})
         for lead_id, other_id in self.env.cr.fetchall():
@@ -154,9 +154,9 @@ class CrmLead(models.Model):
             linked.update(cr.fetchall())
         if not linked:
             return
-        values = ','.join(cr.mogrify('(%s,%s)', pair).decode() for pair in linked.items())
-        cr.execute('UPDATE crm_lead l SET partner_id = v.pid FROM (VALUES {}) AS v(lid, pid) '
-                   'WHERE l.id = v.lid'.format(values))
+        cr.execute('UPDATE crm_lead l SET partner_id = v.pid '
+                   'FROM unnest(%s::int[], %s::int[]) AS v(lid, pid) WHERE l.id = v.lid',
+                   (list(linked), list(linked.values())))
         leads = self.browse(list(linked))
         leads.modified(['partner_id'])
         leads.recompute()

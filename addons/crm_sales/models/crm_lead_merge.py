@@ -37,10 +37,12 @@ class CrmLead(models.Model):
         res = super(CrmLead, self).merge_dependences(opportunities)
         activities.write({'res_id': self.id})
         followers = self._merge_move_followers(opportunities)
-        body = _('<p>Merged into this lead: %s.</p><p>Moved %d messages, %d activities, '
-                 '%d attachments and %d followers.</p>') % (
-            ', '.join('%s (#%d)' % (html_escape(o.name), o.id) for o in opportunities),
-            messages, len(activities), attachments, followers)
+        body = _('<p>Merged into this lead: %(leads)s.</p><p>Moved %(messages)d messages, '
+                 '%(activities)d activities, %(attachments)d attachments and %(followers)d '
+                 'followers.</p>') % {
+            'leads': ', '.join('%s (#%d)' % (html_escape(o.name), o.id) for o in opportunities),
+            'messages': messages, 'activities': len(activities), 'attachments': attachments,
+            'followers': followers}
         self.message_post(body=body, subtype='mail.mt_note')
         return res
 

@@ -15,7 +15,10 @@ Used by the stored keys on crm.lead and res.partner, by the lead import
 import re
 import unicodedata
 
-import phonenumbers
+try:
+    import phonenumbers
+except ImportError:  # declared in the manifest's external_dependencies
+    phonenumbers = None
 
 EMAIL_RE = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$")

@@ -153,6 +153,7 @@ class TestLeadImport(SavepointCase):
         for lead in (imported, formed):
             self.assertTrue(lead.date_open)
         # chatter and followers
+
         def followers(lead):
             return {(f.partner_id.id, f.channel_id.id, tuple(sorted(f.subtype_ids.ids)))
                     for f in lead.message_follower_ids}
@@ -304,12 +305,12 @@ class TestConcurrentImport(BaseCase):
                     with self.registry.cursor() as cr:
                         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
                         wizard = import_wizard(env, self.content, 'race.xlsx')
-                        cr.commit()
+                        cr.commit()  # pylint: disable=invalid-commit
                         if attempt == 0:
                             barrier.wait(timeout=30)
                         wizard.action_import()
                         results[key] = (wizard.state, wizard.lead_count, wizard.result_html)
-                        cr.commit()
+                        cr.commit()  # pylint: disable=invalid-commit
                         return
                 except TransactionRollbackError:
                     results.setdefault('retries', []).append(key)

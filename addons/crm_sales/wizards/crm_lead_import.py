@@ -2,7 +2,10 @@ import base64
 import csv
 import io
 
-import xlsxwriter
+try:
+    import xlsxwriter
+except ImportError:  # declared in the manifest's external_dependencies
+    xlsxwriter = None
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -77,7 +80,7 @@ class CrmLeadImport(models.TransientModel):
     skipped_count = fields.Integer('Rows Skipped', readonly=True)
     result_html = fields.Html('Check Result', readonly=True, sanitize=False)
     report_format = fields.Selection([('xlsx', 'Excel (.xlsx)'), ('csv', 'CSV (.csv)')],
-                                     'Report Format', default='xlsx', required=True)
+                                     default='xlsx', required=True)
     report_file = fields.Binary('Error Report', readonly=True, attachment=False)
     report_filename = fields.Char(readonly=True)
     lead_count = fields.Integer('Leads Created', readonly=True)
@@ -167,9 +170,10 @@ class CrmLeadImport(models.TransientModel):
             if not column.target:
                 continue
             if column.target in mapping:
-                raise UserError(_('Columns "%s" and "%s" are both mapped to %s: map one of '
-                                  'them to nothing.') % (seen[column.target], column.header,
-                                                         dict(TARGETS)[column.target]))
+                raise UserError(_('Columns "%(first)s" and "%(second)s" are both mapped to '
+                                  '%(field)s: map one of them to nothing.') % {
+                    'first': seen[column.target], 'second': column.header,
+                    'field': dict(TARGETS)[column.target]})
             mapping[column.target] = column.index
             seen[column.target] = column.header
         return mapping
@@ -379,7 +383,7 @@ class CrmLeadImport(models.TransientModel):
         if not known:
             return valid, 0
         kept, skipped = [], 0
-        message = _('Already in the CRM: lead #%d "%s".')
+        message = _('Already in the CRM: lead #%(id)d "%(name)s".')
         for number, vals in valid:
             hits = []
             if ('email_from', vals.get('email_normalized')) in known:
@@ -395,7 +399,7 @@ class CrmLeadImport(models.TransientModel):
             else:
                 for target, (lead_id, name) in hits:
                     errors.append((number, header_of[target], vals.get(target, ''),
-                                   message % (lead_id, name)))
+                                   message % {'id': lead_id, 'name': name}))
         return kept, skipped
 
     # ------------------------------------------------------------- reporting
@@ -420,8 +424,8 @@ class CrmLeadImport(models.TransientModel):
     def _result_html(self, result):
         errors = result['errors']
         if not errors:
-            text = _('%d rows checked: no error. %d leads will be created.') % (
-                result['row_count'], len(result['rows']))
+            text = _('%(rows)d rows checked: no error. %(leads)d leads will be created.') % {
+                'rows': result['row_count'], 'leads': len(result['rows'])}
             if result['skipped']:
                 text += ' ' + _('%d rows already in the CRM will be skipped.') % result['skipped']
             if result['new_sources']:
@@ -430,9 +434,10 @@ class CrmLeadImport(models.TransientModel):
         counts = {}
         for error in errors:
             counts[error[3].split('#')[0]] = counts.get(error[3].split('#')[0], 0) + 1
-        summary = _('%d errors in %d of %d rows: nothing was imported. Correct the file and '
-                    'upload it again, or download the full error report.') % (
-            len(errors), len({e[0] for e in errors}), result['row_count'])
+        summary = _('%(errors)d errors in %(bad)d of %(rows)d rows: nothing was imported. '
+                    'Correct the file and upload it again, or download the full error '
+                    'report.') % {'errors': len(errors), 'bad': len({e[0] for e in errors}),
+                                  'rows': result['row_count']}
         kinds = ''.join('<li>%s: %d</li>' % (html_escape(k), n)
                         for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
         shown = errors[:SCREEN_ERRORS]
@@ -441,8 +446,9 @@ class CrmLeadImport(models.TransientModel):
             for e in shown)
         more = ''
         if len(errors) > len(shown):
-            more = '<p>%s</p>' % html_escape(_('The first %d errors are shown; the report holds '
-                                               'all %d.') % (len(shown), len(errors)))
+            more = '<p>%s</p>' % html_escape(_('The first %(shown)d errors are shown; the report '
+                                               'holds all %(all)d.') % {'shown': len(shown),
+                                                                        'all': len(errors)})
         return ('<div class="alert alert-danger">%s<ul>%s</ul></div>%s'
                 '<table class="table table-condensed"><thead><tr><th>%s</th><th>%s</th>'
                 '<th>%s</th><th>%s</th></tr></thead><tbody>%s</tbody></table>' % (
@@ -490,12 +496,12 @@ class CrmLeadImport(models.TransientModel):
         sources = {}
         for key, name in result['new_sources'].items():
             sources[key] = self.env['utm.source'].create({'name': name}).id
-        template = _('Imported from %s, row %d.')
+        template = _('Imported from %(file)s, row %(row)d.')
         filename = self.filename or _('a file')
         vals_list, bodies = [], []
         for number, vals in result['rows']:
             vals_list.append(self._prepare_lead_values(vals, sources))
-            bodies.append('<p>%s</p>' % html_escape(template % (filename, number)))
+            bodies.append('<p>%s</p>' % html_escape(template % {'file': filename, 'row': number}))
         Lead = self.env['crm.lead'].with_context(default_type=self.lead_type)
         if self.team_id:
             Lead = Lead.with_context(default_team_id=self.team_id.id)

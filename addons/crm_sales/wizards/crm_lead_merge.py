@@ -9,7 +9,8 @@ class MergeOpportunity(models.TransientModel):
     and deletes the others. crm_lead_merge.py adds activities, followers,
     our fields, tags and a summary; here we refuse what must not be merged:
     a single lead, leads of different companies, and leads the user may
-    not change or delete (Odoo deletes them as superuser)."""
+    not change (Odoo deletes the merged leads as superuser, so a rep, who
+    may not delete leads, can merge their own)."""
     _inherit = 'crm.merge.opportunity'
 
     @api.multi
@@ -24,6 +25,4 @@ class MergeOpportunity(models.TransientModel):
                 '%s (%s)' % (lead.name, lead.company_id.name or _('no company')) for lead in leads))
         leads.check_access_rights('write')
         leads.check_access_rule('write')
-        leads.check_access_rights('unlink')
-        leads.check_access_rule('unlink')
         return super(MergeOpportunity, self).action_merge()

@@ -10,7 +10,10 @@ import io
 import re
 import unicodedata
 
-import xlrd
+try:
+    import xlrd
+except ImportError:  # declared in the manifest's external_dependencies
+    xlrd = None
 
 
 class FileError(Exception):
@@ -116,8 +119,8 @@ def _read_csv(content):
         delimiter = csv.Sniffer().sniff(sample, delimiters=',;\t|').delimiter
     except csv.Error:
         delimiter = ','
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text),
-                                                                   delimiter=delimiter)]
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return [[cell.strip() for cell in row] for row in reader]
 
 
 _BINARY_SIGNATURES = [b'%PDF', b'\x89PNG', b'\xff\xd8\xff', b'GIF8', b'\x1f\x8b', b'Rar!',
