@@ -20,11 +20,12 @@ from odoo import api, models, tools
 LOG_COLUMNS = ('id', 'create_uid', 'create_date', 'write_uid', 'write_date')
 
 
-def bulk_insert(model, vals_list, defaults=None, batch_size=1000):
+def bulk_insert(model, vals_list, defaults=None, batch_size=1000, raw=()):
     """Insert `vals_list` (dicts of stored column values) into `model`'s
     table as `_create` would fill the columns: `defaults` for what a row
     lacks, False for booleans, the log columns. Returns the new ids in the
-    order of `vals_list`. Neither recomputes nor checks anything."""
+    order of `vals_list`. Neither recomputes nor checks anything. Fields in
+    `raw` are passed as they are (e.g. HTML the caller escaped itself)."""
     cr = model.env.cr
     defaults = dict(defaults or {})
     names = set(defaults)
@@ -61,7 +62,8 @@ def bulk_insert(model, vals_list, defaults=None, batch_size=1000):
             row = list(default_row)
             for i, field in enumerate(columns):
                 if field.name in vals:
-                    row[i] = field.convert_to_column(vals[field.name], empty, vals)
+                    row[i] = vals[field.name] if field.name in raw else \
+                        field.convert_to_column(vals[field.name], empty, vals)
             params.append(new_id)
             params.extend(row)
             if log:
@@ -130,12 +132,19 @@ class CrmLead(models.Model):
             given = set(defaults)
             for vals in chunk:
                 given.update(vals)
-            precomputed = [f for f in Lead._fields.values()
-                           if f.compute and f.store and f.name in given]
-            with self.env.protecting(precomputed, batch):
-                batch.modified([n for n in given if n in Lead._fields])
-                batch._validate_fields(given)
-                batch.recompute()
+            # stored computed fields given precomputed (the duplicate keys)
+            # are not computed again: protect them with their compute group
+            precomputed = set()
+            for field in Lead._fields.values():
+                if field.compute and field.store and field.name in given:
+                    precomputed.update(Lead._field_computed.get(field, [field]))
+            # constraints and computes read the columns they need for the
+            # whole batch, not every column (prefetch_fields=False)
+            lean = batch.with_context(prefetch_fields=False)
+            with lean.env.protecting(precomputed, lean):
+                lean.modified([n for n in given if n in Lead._fields])
+                lean._validate_fields(given)
+                lean.recompute()
             batch.check_access_rule('create')
             batch._crm_sales_bulk_messages(bodies[start:start + batch_size] if bodies else None)
             batch._crm_sales_bulk_followers()
@@ -153,23 +162,31 @@ class CrmLead(models.Model):
         Message = self.env['mail.message']
         defaults = Message.default_get(['author_id', 'email_from', 'date', 'message_type'])
         defaults['email_from'] = Message._get_default_from()
-        reply_to = self.message_get_reply_to(self.ids, default=defaults['email_from'])
+        reply_to = self.with_context(prefetch_fields=False).message_get_reply_to(
+            self.ids, default=defaults['email_from'])
+        self.invalidate_cache()
         tracked = self._get_tracked_fields([])
         subtypes = {}
         vals_list = []
-        for i, lead in enumerate(self.with_context(prefetch_fields=False)):
-            key = (lead.stage_id.id, lead.probability, lead.active, lead.type)
+        self.env.cr.execute('SELECT id, name, stage_id, probability, active, type FROM crm_lead '
+                            'WHERE id IN %s', (tuple(self.ids),))
+        rows = {row[0]: row for row in self.env.cr.fetchall()}
+        for i, lead_id in enumerate(self.ids):
+            lead_id, name, stage_id, probability, active, lead_type = rows[lead_id]
+            key = (stage_id, probability, active, lead_type)
             if key not in subtypes:
-                xmlid = lead._track_subtype(dict.fromkeys(tracked or ['stage_id'], False))
+                xmlid = self.browse(lead_id)._track_subtype(
+                    dict.fromkeys(tracked or ['stage_id'], False))
                 subtypes[key] = (self.env.ref(xmlid).id if xmlid
                                  else self.env.ref('mail.mt_note').id)
             vals_list.append({
-                'model': self._name, 'res_id': lead.id, 'record_name': lead.name,
+                'model': self._name, 'res_id': lead_id, 'record_name': name,
                 'body': bodies[i] if bodies else '', 'subtype_id': subtypes[key],
-                'message_type': 'notification', 'reply_to': reply_to.get(lead.id),
-                'message_id': tools.generate_tracking_message_id('%s-%s' % (lead.id, self._name)),
+                'message_type': 'notification', 'reply_to': reply_to.get(lead_id),
+                'message_id': tools.generate_tracking_message_id('%s-%s' % (lead_id, self._name)),
             })
-        bulk_insert(Message.sudo(), vals_list, defaults)
+        # the bodies are built by the caller from escaped text
+        bulk_insert(Message, vals_list, defaults, raw=('body',))
 
     @api.multi
     def _crm_sales_bulk_followers(self):
@@ -178,12 +195,22 @@ class CrmLead(models.Model):
         Subtype = self.env['mail.message.subtype']
         default_subtypes = Subtype.default_subtypes(self._name)[0].ids
         header_subtypes, relations = Subtype.auto_subscribe_subtypes(self._name)
+        relations = [(s.relation_field, s.res_model) for s in header_subtypes
+                     if s.relation_field and s.relation_field in self._fields
+                     and self._fields[s.relation_field].store]
+        relations = sorted(set(relations))
+        values = {lead_id: {} for lead_id in self.ids}
+        for fname in sorted({r[0] for r in relations}):
+            # fname is a stored field name of crm.lead
+            self.env.cr.execute('SELECT id, "%s" FROM crm_lead WHERE id IN %%s' % fname,
+                                (tuple(self.ids),))
+            for lead_id, value in self.env.cr.fetchall():
+                values[lead_id][fname] = value
         headers = {}    # (model, id) -> {('partner'|'channel', id): subtype ids}
-        for subtype in header_subtypes.filtered('relation_field'):
-            for lead in self:
-                value = lead[subtype.relation_field]
-                if value:
-                    headers.setdefault((subtype.res_model, value.id), {})
+        for fname, res_model in relations:
+            for lead_values in values.values():
+                if lead_values.get(fname):
+                    headers.setdefault((res_model, lead_values[fname]), {})
         if headers:
             domain = ['|'] * (len(headers) - 1)
             for model, res_id in headers:
@@ -200,14 +227,14 @@ class CrmLead(models.Model):
                 headers[(follower.res_model, follower.res_id)].setdefault(key, set()).update(wanted)
         me = ('partner', self.env.user.partner_id.id)
         rows = []
-        for lead in self:
+        for lead_id in self.ids:
             followers = {me: set(default_subtypes)}
-            for subtype in header_subtypes.filtered('relation_field'):
-                value = lead[subtype.relation_field]
+            for fname, res_model in relations:
+                value = values[lead_id].get(fname)
                 if value:
-                    followers.update(headers.get((subtype.res_model, value.id), {}))
+                    followers.update(headers.get((res_model, value), {}))
             for (kind, ident), subtype_ids in followers.items():
-                rows.append((lead.id, kind, ident, subtype_ids or default_subtypes))
+                rows.append((lead_id, kind, ident, subtype_ids or default_subtypes))
         self._crm_sales_insert_followers(rows)
 
     @api.multi

@@ -187,14 +187,14 @@ class CrmLeadImport(models.TransientModel):
             for key in (country.code, country.name):
                 countries[normalize_name(key)] = country.id
             country_codes[country.id] = country.code
+        by_code = {code: country_id for country_id, code in country_codes.items()}
         zh = env['res.lang'].search([('code', '=', 'zh_CN')], limit=1)
         if zh:
             for country in env['res.country'].with_context(lang='zh_CN').search([]):
                 countries.setdefault(normalize_name(country.name), country.id)
         for name, code in COUNTRY_ZH.items():
-            country = env['res.country'].search([('code', '=', code)], limit=1)
-            if country:
-                countries.setdefault(normalize_name(name), country.id)
+            if code in by_code:
+                countries.setdefault(normalize_name(name), by_code[code])
         pinyin = {zh_name: en for _code, en, zh_name in CN_PROVINCES}
         states = {}
         for state in env['res.country.state'].search([]):
@@ -344,13 +344,13 @@ class CrmLeadImport(models.TransientModel):
                     error('planned_revenue', messages['revenue'])
             vals['company_normalized'] = normalize_company(vals.get('partner_name'))
             vals['vat_normalized'] = normalize_vat(vals.get('vat'))
+            for key in ('email_normalized', 'phone_normalized', 'mobile_normalized'):
+                vals.setdefault(key, None)
             if row_errors:
                 errors.extend(row_errors)
             else:
                 valid.append((number, vals))
-        skipped = 0
-        if not errors:
-            valid, skipped = self._check_existing(valid, errors, header_of)
+        valid, skipped = self._check_existing(valid, errors, header_of)
         return {'errors': errors, 'rows': valid, 'new_sources': new_sources,
                 'skipped': skipped, 'row_count': len(rows)}
 
