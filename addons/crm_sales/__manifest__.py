@@ -8,6 +8,7 @@
     'website': 'https://example.com/crm-suite',
     'license': 'LGPL-3',
     'depends': ['crm', 'sale_crm', 'sale_management'],
+    'external_dependencies': {'python': ['phonenumbers', 'xlrd', 'xlsxwriter']},
     'data': [
         'security/crm_sales_security.xml',
         'security/ir.model.access.csv',
@@ -21,6 +22,11 @@
         'views/crm_sales_assignment_rule_views.xml',
         'views/crm_sales_score_views.xml',
         'views/crm_sales_menu.xml',
+        'security/ir.model.access.csv',
+        'data/res_country_state_cn_data.xml',
+        'views/crm_lead_duplicate_views.xml',
+        'wizards/crm_lead_import_views.xml',
+        'wizards/crm_lead_merge_views.xml',
     ],
     'demo': [
         'demo/res_users_demo.xml',

@@ -10,3 +10,7 @@ from . import crm_lead_assignment
 from . import crm_sales_score_criterion
 from . import crm_sales_score_model
 from . import crm_lead_score
+from . import res_partner
+from . import crm_lead_duplicate
+from . import crm_lead_bulk
+from . import crm_lead_merge

@@ -1,5 +1,11 @@
 """Shared fixtures of the crm_sales tests: two teams, their leaders and
-reps, and a sales director, each a real user of their role."""
+reps, and a sales director, each a real user of their role; files in
+memory and the import wizard for the lead capture tests."""
+import base64
+import csv
+import io
+
+import xlsxwriter
 from odoo.tests.common import SavepointCase
 
 from tests.common import create_user
@@ -41,3 +47,29 @@ class SalesCase(SavepointCase):
                     target_amount=10000.0, target_count=5)
         vals.update(values)
         return cls.Target.sudo(user).create(vals)
+
+# Helpers for the lead capture tests: files in memory and the wizard.
+
+
+def xlsx_bytes(rows):
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {'in_memory': True})
+    sheet = book.add_worksheet()
+    for i, row in enumerate(rows):
+        sheet.write_row(i, 0, row)
+    book.close()
+    return out.getvalue()
+
+
+def csv_bytes(rows, delimiter=',', encoding='utf-8'):
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def import_wizard(env, content, filename, **values):
+    """An import wizard on `content`, columns mapped from the titles."""
+    wizard = env['crm.sales.lead.import'].create(dict(
+        values, file=base64.b64encode(content), filename=filename))
+    wizard.action_parse()
+    return wizard

@@ -1,0 +1,2 @@
+from . import crm_lead_import
+from . import crm_lead_merge
