@@ -32,11 +32,11 @@ class TestLeadDuplicates(SavepointCase):
         Lead = cls.env['crm.lead']
         cls.lead = Lead.create({
             'name': 'Hangzhou Ceramics', 'partner_name': '杭州陶瓷有限公司',
-            'email_from': 'Li.Na@HZ.example.com', 'phone': '+86 138 0013 8000',
+            'email_from': 'Li.Na@HZ.example.com', 'phone': '+86 139 7521 6408',
             'vat': '91330100MA01', 'country_id': cls.cn.id, 'user_id': cls.rep.id})
         cls.by_email = Lead.create({'name': 'E', 'email_from': 'li.na@hz.example.com',
                                     'user_id': cls.rep.id})
-        cls.by_phone = Lead.create({'name': 'P', 'mobile': '13800138000', 'country_id': cls.cn.id,
+        cls.by_phone = Lead.create({'name': 'P', 'mobile': '13975216408', 'country_id': cls.cn.id,
                                     'user_id': cls.rep.id})
         cls.by_company = Lead.create({'name': 'C', 'partner_name': '杭州陶瓷', 'user_id': cls.rep.id})
         cls.by_vat = Lead.create({'name': 'V', 'vat': '9133 0100 ma01', 'user_id': cls.rep.id})
@@ -73,13 +73,13 @@ class TestLeadDuplicates(SavepointCase):
         company = self.env['res.partner'].create({
             'name': 'Hangzhou Ceramics Co., Ltd.', 'is_company': True, 'vat': 'CN91330100MA99'})
         contact = self.env['res.partner'].create({
-            'name': 'Li Na', 'parent_id': company.id, 'mobile': '0086 138 0013 8000',
+            'name': 'Li Na', 'parent_id': company.id, 'mobile': '0086 139 7521 6408',
             'country_id': self.cn.id})
-        self.assertEqual(contact.mobile_normalized, '+8613800138000')
+        self.assertEqual(contact.mobile_normalized, '+8613975216408')
         self.assertEqual(contact.company_normalized, 'hangzhouceramics')
         self.assertIn(contact, self.lead.duplicate_partner_ids)
         # a new lead is linked to the one partner its phone matches
-        lead = self.env['crm.lead'].create({'name': 'New', 'phone': '13800138000',
+        lead = self.env['crm.lead'].create({'name': 'New', 'phone': '13975216408',
                                             'country_id': self.cn.id, 'user_id': False})
         self.assertEqual(lead.partner_id, contact)
         # by tax ID, companies only
