@@ -69,11 +69,6 @@ class CrmServiceSla(models.Model):
 
     open_ticket_count = fields.Integer(compute='_compute_open_ticket_count', string='Open Tickets')
 
-    _sql_constraints = [
-        ('targets_positive', 'CHECK(first_response_hours >= 0 AND resolution_hours >= 0 AND warning_hours >= 0)',
-         'SLA targets and the warning time cannot be negative.'),
-    ]
-
     @api.multi
     def _compute_open_ticket_count(self):
         data = self.env['crm.service.ticket'].read_group(

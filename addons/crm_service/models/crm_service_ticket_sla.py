@@ -26,9 +26,13 @@ import numpy as np
 from odoo import _, api, fields, models
 from odoo.tools import html_escape
 
-from .working_hours import WorkingTime, from_epoch, to_epoch
+from .working_hours import WorkingTime, to_epoch
 
 _logger = logging.getLogger(__name__)
+
+def _floats(values):
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
 
 SLA_TRIGGERS = {'priority', 'category_id', 'team_id', 'partner_id', 'company_id'}
 CHUNK = 20000
@@ -203,11 +207,12 @@ class CrmServiceTicket(models.Model):
         cr.execute("""SELECT calendar_id, dayofweek, hour_from, hour_to, date_from, date_to
                         FROM resource_calendar_attendance WHERE calendar_id = ANY(%s)""", (list(calendar_ids),))
         for cid, dow, h_from, h_to, d_from, d_to in cr.fetchall():
-            data[cid][0].append((int(dow), h_from, h_to, d_from, d_to))
+            data[cid][0].append((int(dow), h_from, h_to, fields.Date.from_string(d_from) or None,
+                                 fields.Date.from_string(d_to) or None))
         cr.execute("""SELECT calendar_id, date_from, date_to FROM resource_calendar_leaves
                        WHERE calendar_id = ANY(%s) AND resource_id IS NULL""", (list(calendar_ids),))
         for cid, d_from, d_to in cr.fetchall():
-            data[cid][1].append((d_from, d_to))
+            data[cid][1].append((fields.Datetime.from_string(d_from), fields.Datetime.from_string(d_to)))
         return data
 
     @api.model
@@ -232,9 +237,10 @@ class CrmServiceTicket(models.Model):
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
             cr.execute("""
-                SELECT t.id, t.create_date, t.company_id, t.team_id, t.category_id, t.priority,
-                       cp.service_tier, t.date_first_response, t.date_closed, t.is_closed,
-                       COALESCE(t.sla_paused_hours, 0), t.sla_pause_start,
+                SELECT t.id, date_part('epoch', t.create_date), t.company_id, t.team_id, t.category_id,
+                       t.priority, cp.service_tier, date_part('epoch', t.date_first_response),
+                       date_part('epoch', t.date_closed), t.is_closed,
+                       COALESCE(t.sla_paused_hours, 0), date_part('epoch', t.sla_pause_start),
                        COALESCE(team.resource_calendar_id, co.resource_calendar_id), mp.tz
                   FROM crm_service_ticket t
              LEFT JOIN res_partner cp ON cp.id = t.commercial_partner_id
@@ -268,10 +274,10 @@ class CrmServiceTicket(models.Model):
             tz = (cal and calendars.get(cal, (None, None, None))[2]) or manager_tzs[i] or 'UTC'
             groups.setdefault((cal, tz), []).append(i)
 
-        t_created = to_epoch(created)
-        t_first = to_epoch(first_responses)
-        t_closed = to_epoch([d if c else None for d, c in zip(closed_dates, is_closed)])
-        t_pause = to_epoch(pause_starts)
+        t_created = _floats(created)
+        t_first = _floats(first_responses)
+        t_closed = _floats([d if c else None for d, c in zip(closed_dates, is_closed)])
+        t_pause = _floats(pause_starts)
         paused = np.array(paused, dtype=np.float64)
         fr_target = np.array([p['first_response_hours'] if p else 0.0 for p in policies], dtype=np.float64)
         res_target = np.array([p['resolution_hours'] if p else 0.0 for p in policies], dtype=np.float64)
