@@ -3,3 +3,7 @@ from . import crm_service_category
 from . import crm_service_tag
 from . import crm_service_team
 from . import crm_service_ticket
+from . import res_partner
+from . import resource_calendar
+from . import crm_service_sla
+from . import crm_service_ticket_sla

@@ -97,7 +97,9 @@ class CrmServiceTicket(models.Model):
     @api.multi
     def _crm_service_ticket_created(self):
         res = super(CrmServiceTicket, self)._crm_service_ticket_created()
-        self._sla_recompute_ids(self.ids)
+        # as if the tickets had just entered their stage: one created in a
+        # waiting or closed stage has been answered, and waits
+        self._sla_stage_changed({})
         return res
 
     @api.multi

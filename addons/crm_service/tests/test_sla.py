@@ -109,12 +109,10 @@ class SlaCase(SavepointCase):
                                 'member_ids': [(6, 0, cls.agent.ids)], 'resource_calendar_id': cls.calendar.id})
         cls.team2 = Team.create({'name': 'Second line', 'user_id': cls.other_manager.id,
                                  'resource_calendar_id': cls.calendar.id})
-        Stage = env['crm.service.stage']
-        cls.stage_new = Stage.search([('is_closed', '=', False), ('is_waiting', '=', False)], limit=1)
-        cls.stage_progress = Stage.search([('is_closed', '=', False), ('is_waiting', '=', False),
-                                           ('id', '!=', cls.stage_new.id)], limit=1)
-        cls.stage_waiting = Stage.search([('is_waiting', '=', True)], limit=1)
-        cls.stage_done = Stage.search([('is_closed', '=', True)], limit=1)
+        cls.stage_new = env.ref('crm_service.crm_service_stage_new')
+        cls.stage_progress = env.ref('crm_service.crm_service_stage_progress')
+        cls.stage_waiting = env.ref('crm_service.crm_service_stage_waiting')
+        cls.stage_done = env.ref('crm_service.crm_service_stage_solved')
         cls.complaint = env.ref('crm_service.crm_service_category_complaint')
         cls.inquiry = env.ref('crm_service.crm_service_category_inquiry')
         Partner = env['res.partner']
