@@ -38,7 +38,8 @@ def make_data(env):
     brussels = env['resource.calendar'].create({'name': 'Bench Brussels', 'tz': 'Europe/Brussels'})
     shanghai = env['resource.calendar'].create({'name': 'Bench Shanghai', 'tz': 'Asia/Shanghai'})
     env['resource.calendar.leaves'].create({'name': 'Bench holiday', 'calendar_id': brussels.id,
-                                            'date_from': '2026-10-01 00:00:00', 'date_to': '2026-10-02 00:00:00'})
+                                            'date_from': '2026-10-01 00:00:00',
+                                            'date_to': '2026-10-02 00:00:00'})
     teams[0].resource_calendar_id = brussels
     teams[1].resource_calendar_id = shanghai
     Partner = env['res.partner']
@@ -98,8 +99,8 @@ def main():
             started = time.perf_counter()
             count = Ticket.recompute_sla_deadlines()
             first = time.perf_counter() - started
-            cr.execute("SELECT count(*) FROM crm_service_ticket WHERE id >= %s AND deadline_resolution IS NOT NULL",
-                       (first_id,))
+            cr.execute("SELECT count(*) FROM crm_service_ticket "
+                       "WHERE id >= %s AND deadline_resolution IS NOT NULL", (first_id,))
             with_deadline = cr.fetchone()[0]
             assert with_deadline == TICKETS, with_deadline
             # every deadline moves: change the targets (the write itself recomputes)

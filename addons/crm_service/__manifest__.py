@@ -26,6 +26,7 @@
         'demo/crm_service_demo.xml',
         'demo/crm_service_sla_demo.xml',
     ],
+    'external_dependencies': {'python': ['numpy']},
     'application': True,
     'installable': True,
 }

@@ -31,8 +31,8 @@ class CrmServiceSla(models.Model):
     # which tickets
     team_id = fields.Many2one('crm.service.team', ondelete='cascade', index=True,
                               help="Empty: tickets of every team.")
-    category_ids = fields.Many2many('crm.service.category', 'crm_service_sla_category_rel', 'sla_id', 'category_id',
-                                    string='Categories',
+    category_ids = fields.Many2many('crm.service.category', 'crm_service_sla_category_rel',
+                                    'sla_id', 'category_id', string='Categories',
                                     help="Empty: tickets of every category.")
     priority = fields.Selection(_priority_selection, string='Minimum Priority',
                                 help="Tickets of this priority or higher. Empty: every priority.")
@@ -53,7 +53,8 @@ class CrmServiceSla(models.Model):
              "waiting on the customer. 0: no target.")
     warning_hours = fields.Float(
         'Warn Before', default=1.0,
-        help="Working hours before a deadline when the ticket is flagged at risk and its team manager is warned.")
+        help="Working hours before a deadline when the ticket is flagged at risk and its team manager "
+             "is warned.")
 
     # escalation when a deadline is missed
     escalate_to = fields.Selection([
@@ -90,9 +91,11 @@ class CrmServiceSla(models.Model):
     def _check_escalation(self):
         for policy in self:
             if policy.escalate_to == 'user' and not policy.escalate_user_id:
-                raise ValidationError(_('Choose the agent the tickets of "%s" are escalated to.') % policy.name)
+                raise ValidationError(_('Choose the agent the tickets of "%s" are escalated to.')
+                                      % policy.name)
             if policy.escalate_to == 'team' and not policy.escalate_team_id:
-                raise ValidationError(_('Choose the team the tickets of "%s" are escalated to.') % policy.name)
+                raise ValidationError(_('Choose the team the tickets of "%s" are escalated to.')
+                                      % policy.name)
             if policy.escalate_to == 'team' and policy.escalate_team_id == policy.team_id:
                 raise ValidationError(_('The SLA policy "%s" cannot escalate to its own team.') % policy.name)
 
@@ -150,7 +153,8 @@ class CrmServiceSla(models.Model):
         self.env.cr.execute("""
             SELECT s.id, s.sequence, s.company_id, s.team_id, s.priority, s.service_tier,
                    s.resource_calendar_id, s.first_response_hours, s.resolution_hours, s.warning_hours,
-                   COALESCE(array_agg(r.category_id) FILTER (WHERE r.category_id IS NOT NULL), '{}') AS category_ids
+                   COALESCE(array_agg(r.category_id) FILTER (WHERE r.category_id IS NOT NULL), '{}')
+                       AS category_ids
               FROM crm_service_sla s
          LEFT JOIN crm_service_sla_category_rel r ON r.sla_id = s.id
              WHERE s.active

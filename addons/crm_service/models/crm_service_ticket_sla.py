@@ -18,10 +18,7 @@ Rules (see README.rst, "SLA policies"):
   stays a breach);
 - reached = done by the deadline; breached = the deadline passed first.
 """
-import datetime
 import logging
-
-import numpy as np
 
 from odoo import _, api, fields, models
 from odoo.tools import html_escape
@@ -29,6 +26,11 @@ from odoo.tools import html_escape
 from .working_hours import WorkingTime, to_epoch
 
 _logger = logging.getLogger(__name__)
+try:
+    import numpy as np
+except ImportError:  # pragma: no cover - numpy is in requirements.txt
+    _logger.error('crm_service needs numpy for SLA deadlines: pip install numpy')
+
 
 def _floats(values):
     return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
@@ -44,9 +46,11 @@ class CrmServiceTicket(models.Model):
     # policy and deadlines
     sla_id = fields.Many2one('crm.service.sla', string='SLA Policy', readonly=True, index=True, copy=False,
                              ondelete='set null')
-    deadline_first_response = fields.Datetime('First Response Deadline', readonly=True, index=True, copy=False)
+    deadline_first_response = fields.Datetime('First Response Deadline', readonly=True, index=True,
+                                              copy=False)
     deadline_resolution = fields.Datetime('Resolution Deadline', readonly=True, index=True, copy=False,
-                                          help="Moves later by the working time the ticket waits on the customer.")
+                                          help="Moves later by the working time the ticket waits on "
+                                               "the customer.")
     sla_deadline = fields.Datetime('SLA Deadline', readonly=True, index=True, copy=False,
                                    help="The next deadline of this open ticket: its first response, "
                                         "then its resolution.")
@@ -57,7 +61,8 @@ class CrmServiceTicket(models.Model):
                                           help="When an agent first answered the customer.")
     sla_first_response_hours = fields.Float('Hours to First Response', readonly=True, copy=False,
                                             group_operator='avg', help="In working hours.")
-    sla_resolution_hours = fields.Float('Hours to Resolution', readonly=True, copy=False, group_operator='avg',
+    sla_resolution_hours = fields.Float('Hours to Resolution', readonly=True, copy=False,
+                                        group_operator='avg',
                                         help="In working hours, without the time waiting on the customer.")
     sla_paused_hours = fields.Float('Waiting Hours', readonly=True, copy=False,
                                     help="Working hours spent waiting on the customer: the resolution "
@@ -86,7 +91,8 @@ class CrmServiceTicket(models.Model):
 
     _SLA_COMPUTED = ['sla_id', 'deadline_first_response', 'deadline_resolution', 'sla_deadline',
                      'sla_warning_first_response', 'sla_warning_resolution', 'date_first_response',
-                     'sla_first_response_hours', 'sla_resolution_hours', 'sla_paused_hours', 'sla_pause_start',
+                     'sla_first_response_hours', 'sla_resolution_hours', 'sla_paused_hours',
+                     'sla_pause_start',
                      'sla_first_response_reached', 'sla_first_response_breached', 'sla_resolution_reached',
                      'sla_resolution_breached', 'sla_status', 'sla_escalated', 'sla_fr_warning_sent',
                      'sla_fr_breach_sent', 'sla_res_warning_sent', 'sla_res_breach_sent']
@@ -207,7 +213,8 @@ class CrmServiceTicket(models.Model):
         for cid, tz in cr.fetchall():
             data[cid] = (data[cid][0], data[cid][1], tz)
         cr.execute("""SELECT calendar_id, dayofweek, hour_from, hour_to, date_from, date_to
-                        FROM resource_calendar_attendance WHERE calendar_id = ANY(%s)""", (list(calendar_ids),))
+                        FROM resource_calendar_attendance WHERE calendar_id = ANY(%s)""",
+                   (list(calendar_ids),))
         for cid, dow, h_from, h_to, d_from, d_to in cr.fetchall():
             data[cid][0].append((int(dow), h_from, h_to, fields.Date.from_string(d_from) or None,
                                  fields.Date.from_string(d_to) or None))
@@ -221,7 +228,7 @@ class CrmServiceTicket(models.Model):
     def _sla_working_time(self, calendar_id, tz, calendars, cache):
         key = (calendar_id, tz)
         if key not in cache:
-            attendances, leaves, _tz = calendars.get(calendar_id, ([], [], None)) if calendar_id else ([], [], None)
+            attendances, leaves, _tz = calendars.get(calendar_id or 0, ([], [], None))
             cache[key] = WorkingTime(attendances, leaves, tz)
         return cache[key]
 
@@ -354,7 +361,8 @@ class CrmServiceTicket(models.Model):
                         AND COALESCE(t.date_closed, %(now)s) <= t.deadline_resolution) AS res_ok,
                        (t.deadline_resolution IS NOT NULL
                         AND CASE WHEN t.is_closed THEN COALESCE(t.date_closed, %(now)s)
-                                 ELSE COALESCE(t.sla_pause_start, %(now)s) END > t.deadline_resolution) AS res_late,
+                                 ELSE COALESCE(t.sla_pause_start, %(now)s) END > t.deadline_resolution)
+                           AS res_late,
                        CASE WHEN t.is_closed THEN NULL
                             WHEN t.deadline_first_response IS NOT NULL AND t.date_first_response IS NULL
                             THEN t.deadline_first_response

@@ -18,8 +18,15 @@ The expansion grows by itself when a result falls beyond it.
 import datetime
 import math
 
-import numpy as np
+import logging
+
 import pytz
+
+_logger = logging.getLogger(__name__)
+try:
+    import numpy as np
+except ImportError:  # pragma: no cover - numpy is in requirements.txt
+    _logger.error('crm_service needs numpy for SLA deadlines: pip install numpy')
 
 EPOCH = datetime.datetime(1970, 1, 1)
 WEEK = 7 * 86400.0
@@ -95,8 +102,9 @@ class WorkingTime(object):
         for weekday, hour_from, hour_to, date_from, date_to in self.attendances:
             if weekday != day.weekday() or (date_from and date_from > day) or (date_to and date_to < day):
                 continue
-            start = datetime.datetime.combine(day, datetime.time()) + datetime.timedelta(hours=hour_from)
-            end = datetime.datetime.combine(day, datetime.time()) + datetime.timedelta(hours=min(hour_to, 24.0))
+            midnight = datetime.datetime.combine(day, datetime.time())
+            start = midnight + datetime.timedelta(hours=hour_from)
+            end = midnight + datetime.timedelta(hours=min(hour_to, 24.0))
             yield start, end
 
     def _expand(self, lo, hi):
@@ -111,8 +119,9 @@ class WorkingTime(object):
             while day <= last:
                 for start, end in self._local_intervals(day):
                     # is_dst=False as resource.calendar does
-                    utc_start = self.tz.localize(start, is_dst=False).astimezone(pytz.UTC).replace(tzinfo=None)
-                    utc_end = self.tz.localize(end, is_dst=False).astimezone(pytz.UTC).replace(tzinfo=None)
+                    utc_start = self.tz.localize(start, is_dst=False).astimezone(pytz.UTC)
+                    utc_end = self.tz.localize(end, is_dst=False).astimezone(pytz.UTC)
+                    utc_start, utc_end = utc_start.replace(tzinfo=None), utc_end.replace(tzinfo=None)
                     intervals.append([(utc_start - EPOCH).total_seconds(), (utc_end - EPOCH).total_seconds()])
                 day += datetime.timedelta(days=1)
         intervals = _subtract(_merge(intervals), self.leaves)

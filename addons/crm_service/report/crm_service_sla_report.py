@@ -38,7 +38,8 @@ class CrmServiceSlaReport(models.Model):
     first_response_hours = fields.Float('Hours to First Response', group_operator='avg', readonly=True,
                                         help="Average, in working hours.")
     resolution_hours = fields.Float('Hours to Resolution', group_operator='avg', readonly=True,
-                                    help="Average, in working hours, without the time waiting on the customer.")
+                                    help="Average, in working hours, without the time waiting on the "
+                                         "customer.")
 
     @api.model_cr
     def init(self):

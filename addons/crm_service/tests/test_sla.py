@@ -95,7 +95,8 @@ class SlaCase(SavepointCase):
     def setUpClass(cls):
         super(SlaCase, cls).setUpClass()
         env = cls.env
-        cls.manager = create_user(env, 'sla.manager', ['base.group_user', 'crm_service.group_service_manager'],
+        cls.manager = create_user(env, 'sla.manager',
+                                  ['base.group_user', 'crm_service.group_service_manager'],
                                   tz=TZ)
         cls.agent = create_user(env, 'sla.agent', ['base.group_user', 'crm_service.group_service_agent'])
         cls.other_manager = create_user(env, 'sla.manager2', ['base.group_user',
@@ -106,7 +107,8 @@ class SlaCase(SavepointCase):
             'date_from': '2025-03-04 23:00:00', 'date_to': '2025-03-05 23:00:00'})
         Team = env['crm.service.team']
         cls.team = Team.create({'name': 'SLA desk', 'user_id': cls.manager.id,
-                                'member_ids': [(6, 0, cls.agent.ids)], 'resource_calendar_id': cls.calendar.id})
+                                'member_ids': [(6, 0, cls.agent.ids)],
+                                'resource_calendar_id': cls.calendar.id})
         cls.team2 = Team.create({'name': 'Second line', 'user_id': cls.other_manager.id,
                                  'resource_calendar_id': cls.calendar.id})
         cls.stage_new = env.ref('crm_service.crm_service_stage_new')
@@ -124,7 +126,8 @@ class SlaCase(SavepointCase):
         env['crm.service.sla'].search([]).write({'active': False})
         Sla = env['crm.service.sla']
         cls.sla_team = Sla.create({'name': 'Desk standard', 'team_id': cls.team.id,
-                                   'first_response_hours': 4, 'resolution_hours': 40, 'escalate_to': 'manager'})
+                                   'first_response_hours': 4, 'resolution_hours': 40,
+                                   'escalate_to': 'manager'})
         cls.sla_urgent = Sla.create({'name': 'Desk urgent', 'team_id': cls.team.id, 'priority': '3',
                                      'first_response_hours': 1, 'resolution_hours': 8})
         cls.sla_gold = Sla.create({'name': 'Gold customers', 'service_tier': 'gold',
@@ -360,7 +363,8 @@ class TestSlaEscalation(SlaCase):
         # missed: notice, activity, reassigned to the manager (policy), once
         self.assertEqual(Ticket._sla_escalate(now=utc(2025, 3, 3, 14, 30)), ticket)
         self.assertEqual(len(self.manager_notices(ticket)), 2)
-        self.assertEqual(Activity.search_count([('res_model', '=', ticket._name), ('res_id', '=', ticket.id)]), 2)
+        self.assertEqual(Activity.search_count([('res_model', '=', ticket._name),
+                                                ('res_id', '=', ticket.id)]), 2)
         self.assertEqual(ticket.user_id, self.manager)
         self.assertTrue(ticket.sla_escalated)
         self.assertTrue(ticket.sla_first_response_breached)
