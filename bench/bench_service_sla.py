@@ -13,7 +13,6 @@ in working hours, write them back), twice: once from nothing, once after a
 policy's targets changed (every deadline moves).
 """
 import os
-import sys
 import time
 
 from common import DB, ROOT, report
@@ -23,7 +22,7 @@ TARGET_S = 20.0
 
 
 def setup_odoo():
-    sys.path.insert(0, ROOT)
+    os.chdir(ROOT)   # odoo.conf's paths are relative to the repository root
     import odoo
     odoo.tools.config.parse_config(['-c', os.path.join(ROOT, 'odoo.conf'), '-d', DB, '--log-level=warn'])
     return odoo

@@ -127,6 +127,7 @@ class CrmServiceSla(models.Model):
     @api.multi
     def action_recompute_deadlines(self):
         """Recompute the deadlines of every open ticket (after working hours changed)."""
+        self.check_access_rights('write')
         self.env['crm.service.ticket'].sudo()._sla_recompute_where()
         return True
 

@@ -212,7 +212,10 @@ class TestSlaPolicies(SlaCase):
             Sla.sudo(self.agent).create({'name': 'Mine'})
         with self.assertRaises(AccessError):
             self.sla_team.sudo(self.agent).write({'first_response_hours': 100})
+        with self.assertRaises(AccessError):
+            self.sla_team.sudo(self.agent).action_recompute_deadlines()
         policy = Sla.sudo(self.manager).create({'name': 'Managers may', 'team_id': self.team2.id})
+        self.assertTrue(policy.action_recompute_deadlines())
         self.assertEqual(policy.first_response_hours, 4)
         with self.assertRaises(AccessError):
             self.env['crm.service.sla.report'].sudo(self.agent).search([])
