@@ -83,7 +83,7 @@ def make_data(env):
         'teams': teams[:2].ids, 'nteams': 2, 'stage': stage.id, 'categories': categories.ids,
         'ncat': len(categories), 'company': company_id, 'partners': partners.ids,
         'npartners': len(partners), 'n': TICKETS})
-    env.invalidate_all()
+    env['crm.service.ticket'].invalidate_cache()
     return policies, first_id
 
 

@@ -258,13 +258,12 @@ class CrmServiceTicket(models.Model):
              LEFT JOIN res_users mu ON mu.id = team.user_id
              LEFT JOIN res_partner mp ON mp.id = mu.partner_id
                  WHERE t.id = ANY(%s)""", (chunk,))
-            rows = cr.fetchall()
-            self._sla_compute_rows(rows, now, end_pause)
-        self._sla_refresh_flags('t.id = ANY(%(ids)s)', {'ids': ids}, now)
+            self._sla_compute_rows(cr.fetchall(), now, end_pause)
         self.invalidate_cache(self._SLA_COMPUTED, ids)
 
     @api.model
     def _sla_compute_rows(self, rows, now, end_pause):
+        """Compute and write (one UPDATE) the SLA columns of `rows`."""
         n = len(rows)
         (tids, created, companies, teams, categories, priorities, tiers, first_responses, closed_dates,
          is_closed, paused, pause_starts, team_calendars, manager_tzs) = zip(*rows)
@@ -283,9 +282,11 @@ class CrmServiceTicket(models.Model):
             tz = (cal and calendars.get(cal, (None, None, None))[2]) or manager_tzs[i] or 'UTC'
             groups.setdefault((cal, tz), []).append(i)
 
+        closed = np.array(is_closed, dtype=bool)
+        has_policy = np.array([bool(p) for p in policies])
         t_created = _floats(created)
         t_first = _floats(first_responses)
-        t_closed = _floats([d if c else None for d, c in zip(closed_dates, is_closed)])
+        t_closed = np.where(closed, _floats(closed_dates), np.nan)
         t_pause = _floats(pause_starts)
         paused = np.array(paused, dtype=np.float64)
         fr_target = np.array([p['first_response_hours'] if p else 0.0 for p in policies], dtype=np.float64)
@@ -293,9 +294,9 @@ class CrmServiceTicket(models.Model):
         warn = np.array([p['warning_hours'] if p else 0.0 for p in policies], dtype=np.float64)
         fr_target[fr_target <= 0] = np.nan
         res_target[res_target <= 0] = np.nan
-        ending = np.array([tid in end_pause and pause_starts[i] is not None for i, tid in enumerate(tids)])
+        ending = np.isin(np.array(tids), list(end_pause)) & ~np.isnan(t_pause)
 
-        out = {name: np.full(n, np.nan) for name in ('dfr', 'dres', 'wfr', 'wres', 'hfr', 'hres')}
+        dfr, dres, wfr, wres, hfr, hres = (np.full(n, np.nan) for _i in range(6))
         t_now = to_epoch([now])[0]
         cache = {}
         for (cal, tz), members in groups.items():
@@ -306,44 +307,72 @@ class CrmServiceTicket(models.Model):
             end_idx = idx[ending[idx]]
             if len(end_idx):
                 paused[end_idx] += clock.hours_between(t_pause[end_idx], np.full(len(end_idx), t_now))
-            out['dfr'][idx] = clock.add(start, fr_target[idx])
-            out['wfr'][idx] = clock.add(start, np.maximum(fr_target[idx] - warn[idx], 0))
-            out['dres'][idx] = clock.add(start, res_target[idx] + paused[idx])
-            out['wres'][idx] = clock.add(start, np.maximum(res_target[idx] - warn[idx], 0) + paused[idx])
-            out['hfr'][idx] = clock.hours_between(start, t_first[idx])
-            out['hres'][idx] = np.maximum(clock.hours_between(start, t_closed[idx]) - paused[idx], 0)
+            dfr[idx] = clock.add(start, fr_target[idx])
+            wfr[idx] = clock.add(start, np.maximum(fr_target[idx] - warn[idx], 0))
+            dres[idx] = clock.add(start, res_target[idx] + paused[idx])
+            wres[idx] = clock.add(start, np.maximum(res_target[idx] - warn[idx], 0) + paused[idx])
+            hfr[idx] = clock.hours_between(start, t_first[idx])
+            hres[idx] = np.maximum(clock.hours_between(start, t_closed[idx]) - paused[idx], 0)
+        dfr, dres, wfr, wres = (np.round(a) for a in (dfr, dres, wfr, wres))
+        t_pause[ending] = np.nan
 
-        def column(values, digits=0):
-            return [None if np.isnan(v) else round(float(v), digits) for v in values]
+        # flags, as _sla_refresh_flags() computes them in SQL (NaN: NULL)
+        with np.errstate(invalid='ignore'):
+            answered = ~np.isnan(t_first)
+            fr_ok = answered & (t_first <= dfr)
+            fr_late = np.where(answered, t_first, t_now) > dfr
+            done_at = np.where(np.isnan(t_closed), t_now, t_closed)
+            res_ok = closed & (done_at <= dres)
+            res_late = np.where(closed, done_at, np.where(np.isnan(t_pause), t_now, t_pause)) > dres
+            next_deadline = np.where(closed, np.nan, np.where(~np.isnan(dfr) & ~answered, dfr, dres))
+            at_risk = ~closed & ((~answered & (wfr <= t_now)) | (np.isnan(t_pause) & (wres <= t_now)))
+        status = np.select(
+            [~has_policy, fr_late | res_late, closed, ~np.isnan(t_pause), at_risk],
+            ['none', 'breached', 'done', 'paused', 'warning'], 'ok')
+
         params = [
-            list(tids),
-            [p and p['id'] for p in policies],
-            column(out['dfr']), column(out['dres']), column(out['wfr']), column(out['wres']),
-            column(out['hfr'], 2), column(out['hres'], 2), column(np.round(paused, 4), 4),
-            ending.tolist(),
+            list(tids), [p and p['id'] for p in policies],
+            dfr.tolist(), dres.tolist(), wfr.tolist(), wres.tolist(),
+            np.round(hfr, 2).tolist(), np.round(hres, 2).tolist(), np.round(paused, 4).tolist(),
+            ending.tolist(), fr_ok.tolist(), fr_late.tolist(), res_ok.tolist(), res_late.tolist(),
+            np.round(next_deadline).tolist(), status.tolist(),
         ]
+        # NaN travels as 'NaN'::float8 and becomes NULL here
         self.env.cr.execute("""
+            WITH v AS (
+                SELECT id, sla_id,
+                       to_timestamp(NULLIF(dfr, 'NaN')) AT TIME ZONE 'UTC' AS dfr,
+                       to_timestamp(NULLIF(dres, 'NaN')) AT TIME ZONE 'UTC' AS dres,
+                       to_timestamp(NULLIF(wfr, 'NaN')) AT TIME ZONE 'UTC' AS wfr,
+                       to_timestamp(NULLIF(wres, 'NaN')) AT TIME ZONE 'UTC' AS wres,
+                       NULLIF(hfr, 'NaN') AS hfr, NULLIF(hres, 'NaN') AS hres, paused, ending,
+                       fr_ok, fr_late, res_ok, res_late,
+                       to_timestamp(NULLIF(nxt, 'NaN')) AT TIME ZONE 'UTC' AS nxt, status
+                  FROM unnest(%s::int[], %s::int[], %s::float8[], %s::float8[], %s::float8[], %s::float8[],
+                              %s::float8[], %s::float8[], %s::float8[], %s::bool[], %s::bool[], %s::bool[],
+                              %s::bool[], %s::bool[], %s::float8[], %s::varchar[])
+                       AS u(id, sla_id, dfr, dres, wfr, wres, hfr, hres, paused, ending,
+                            fr_ok, fr_late, res_ok, res_late, nxt, status)
+            )
             UPDATE crm_service_ticket t
-               SET sla_id = v.sla_id,
-                   deadline_first_response = to_timestamp(v.dfr) AT TIME ZONE 'UTC',
-                   deadline_resolution = to_timestamp(v.dres) AT TIME ZONE 'UTC',
-                   sla_warning_first_response = to_timestamp(v.wfr) AT TIME ZONE 'UTC',
-                   sla_warning_resolution = to_timestamp(v.wres) AT TIME ZONE 'UTC',
-                   sla_first_response_hours = v.hfr,
-                   sla_resolution_hours = v.hres,
+               SET sla_id = v.sla_id, deadline_first_response = v.dfr, deadline_resolution = v.dres,
+                   sla_warning_first_response = v.wfr, sla_warning_resolution = v.wres,
+                   sla_first_response_hours = v.hfr, sla_resolution_hours = v.hres,
                    sla_paused_hours = v.paused,
-                   sla_pause_start = CASE WHEN v.ending THEN NULL ELSE t.sla_pause_start END
-              FROM unnest(%s::int[], %s::int[], %s::float8[], %s::float8[], %s::float8[], %s::float8[],
-                          %s::float8[], %s::float8[], %s::float8[], %s::bool[])
-                   AS v(id, sla_id, dfr, dres, wfr, wres, hfr, hres, paused, ending)
+                   sla_pause_start = CASE WHEN v.ending THEN NULL ELSE t.sla_pause_start END,
+                   sla_first_response_reached = v.fr_ok, sla_first_response_breached = v.fr_late,
+                   sla_resolution_reached = v.res_ok, sla_resolution_breached = v.res_late,
+                   sla_deadline = v.nxt, sla_status = v.status
+              FROM v
              WHERE t.id = v.id
                AND (t.sla_id, t.deadline_first_response, t.deadline_resolution, t.sla_warning_first_response,
                     t.sla_warning_resolution, t.sla_first_response_hours, t.sla_resolution_hours,
-                    t.sla_paused_hours, v.ending)
+                    t.sla_paused_hours, v.ending, t.sla_first_response_reached,
+                    t.sla_first_response_breached, t.sla_resolution_reached, t.sla_resolution_breached,
+                    t.sla_deadline, t.sla_status)
                    IS DISTINCT FROM
-                   (v.sla_id, to_timestamp(v.dfr) AT TIME ZONE 'UTC', to_timestamp(v.dres) AT TIME ZONE 'UTC',
-                    to_timestamp(v.wfr) AT TIME ZONE 'UTC', to_timestamp(v.wres) AT TIME ZONE 'UTC',
-                    v.hfr, v.hres, v.paused, false)""", params)
+                   (v.sla_id, v.dfr, v.dres, v.wfr, v.wres, v.hfr, v.hres, v.paused, false, v.fr_ok,
+                    v.fr_late, v.res_ok, v.res_late, v.nxt, v.status)""", params)
 
     @api.model
     def _sla_refresh_flags(self, where, params, now):
