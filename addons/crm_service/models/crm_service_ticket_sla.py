@@ -44,7 +44,7 @@ class CrmServiceTicket(models.Model):
     _inherit = 'crm.service.ticket'
 
     # policy and deadlines
-    sla_id = fields.Many2one('crm.service.sla', string='SLA Policy', readonly=True, index=True, copy=False,
+    sla_id = fields.Many2one('crm.service.sla', string='SLA Policy', readonly=True, copy=False,
                              ondelete='set null')
     deadline_first_response = fields.Datetime('First Response Deadline', readonly=True, index=True,
                                               copy=False)
@@ -80,7 +80,7 @@ class CrmServiceTicket(models.Model):
         ('paused', 'Waiting'),
         ('breached', 'Breached'),
         ('done', 'Met'),
-    ], string='SLA Status', readonly=True, copy=False, index=True, default='none')
+    ], string='SLA Status', readonly=True, copy=False, default='none')
     # escalation: the deadline each notice was sent for (once per deadline)
     sla_escalated = fields.Boolean('Escalated', readonly=True, copy=False,
                                    help="Reassigned by the SLA escalation (at most once).")
@@ -237,7 +237,8 @@ class CrmServiceTicket(models.Model):
         """Match the policy and compute deadlines, waiting and elapsed working
         hours and flags of tickets `ids`, without ORM writes. Tickets in
         `end_pause_ids` leave a waiting stage now: their pause is added up."""
-        ids = list(ids)
+        # in id order: the UPDATEs then walk the table and its primary key in order
+        ids = sorted(set(ids))
         if not ids:
             return
         now = now or self._sla_now()
@@ -259,7 +260,7 @@ class CrmServiceTicket(models.Model):
              LEFT JOIN res_partner mp ON mp.id = mu.partner_id
                  WHERE t.id = ANY(%s)""", (chunk,))
             self._sla_compute_rows(cr.fetchall(), now, end_pause)
-        self.invalidate_cache(self._SLA_COMPUTED, ids)
+        self.invalidate_cache(self._SLA_COMPUTED, ids if len(ids) < 1000 else None)
 
     @api.model
     def _sla_compute_rows(self, rows, now, end_pause):
