@@ -127,26 +127,27 @@ def main():
             cr.execute("SELECT count(*) FROM crm_service_ticket")
             cr.commit()
             Ticket = env['crm.service.ticket']
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             count = Ticket.recompute_sla_deadlines()
             cr.commit()
-            first = time.perf_counter() - started
+            first, first_cpu = time.perf_counter() - started, time.process_time() - cpu
             cr.execute("SELECT count(*) FROM crm_service_ticket "
                        "WHERE id >= %s AND deadline_resolution IS NOT NULL", (made['first_id'],))
             with_deadline = cr.fetchone()[0]
             assert with_deadline == TICKETS, with_deadline
             # every deadline moves: change the targets (the write itself recomputes)
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             made['policies'].write({'first_response_hours': 3, 'resolution_hours': 30})
             cr.commit()
-            second = time.perf_counter() - started
+            second, second_cpu = time.perf_counter() - started, time.process_time() - cpu
             load = os.getloadavg()[0]
-            print('recomputed %d open tickets: %.1f s from nothing, %.1f s after a policy change (load %.1f)'
-                  % (count, first, second, load))
+            print('recomputed %d open tickets: %.1f s from nothing (Odoo process CPU %.1f s), '
+                  '%.1f s after a policy change (CPU %.1f s); load %.1f'
+                  % (count, first, first_cpu, second, second_cpu, load))
             report('SLA deadlines recomputed for every open ticket (match policy, working hours, write back)',
                    '%d open tickets, 6 policies, 2 calendars/time zones' % count,
-                   '%.1f s; %.1f s after a policy change (load average %.1f on 2 cores)'
-                   % (first, second, load), '< 20 s')
+                   '%.1f s (of which Python %.1f s); %.1f s after a policy change (Python %.1f s); '
+                   'load average %.1f on 2 cores' % (first, first_cpu, second, second_cpu, load), '< 20 s')
         finally:
             cr.rollback()
             cleanup(env, made)
