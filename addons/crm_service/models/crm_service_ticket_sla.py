@@ -124,7 +124,7 @@ class CrmServiceTicket(models.Model):
             self._sla_first_response(fields.Datetime.from_string(message.date))
         return res
 
-    @api.model
+    @api.multi
     def _sla_is_answer(self, message):
         """An answer to the customer: a comment (not a note) by an internal user."""
         comment = self.env.ref('mail.mt_comment', raise_if_not_found=False)
@@ -247,10 +247,12 @@ class CrmServiceTicket(models.Model):
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
             cr.execute("""
-                SELECT t.id, date_part('epoch', t.create_date), t.company_id, t.team_id, t.category_id,
-                       t.priority, cp.service_tier, date_part('epoch', t.date_first_response),
-                       date_part('epoch', t.date_closed), t.is_closed,
-                       COALESCE(t.sla_paused_hours, 0), date_part('epoch', t.sla_pause_start),
+                SELECT t.id, date_part('epoch', date_trunc('second', t.create_date)), t.company_id, t.team_id,
+                       t.category_id, t.priority, cp.service_tier,
+                       date_part('epoch', date_trunc('second', t.date_first_response)),
+                       date_part('epoch', date_trunc('second', t.date_closed)), t.is_closed,
+                       COALESCE(t.sla_paused_hours, 0),
+                       date_part('epoch', date_trunc('second', t.sla_pause_start)),
                        COALESCE(team.resource_calendar_id, co.resource_calendar_id), mp.tz
                   FROM crm_service_ticket t
              LEFT JOIN res_partner cp ON cp.id = t.commercial_partner_id
