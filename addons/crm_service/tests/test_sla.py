@@ -312,6 +312,18 @@ class TestSlaFlags(SlaCase):
         self.assertEqual(ticket.sla_deadline, ticket.deadline_resolution)
         self.assertGreaterEqual(ticket.sla_first_response_hours, 0)
 
+    def test_first_response_by_phone_call(self):
+        ticket = self.ticket(created=utc(2025, 3, 3, 9))
+        Call = self.env['crm.service.call'].sudo(self.agent)
+        Call.create({'name': 'Called, nobody answered', 'ticket_id': ticket.id, 'outcome': 'no_answer',
+                     'date': '2025-03-03 09:00:00', 'partner_id': self.plain.id})
+        self.assertFalse(ticket.date_first_response)
+        Call.create({'name': 'Explained the workaround', 'ticket_id': ticket.id, 'outcome': 'ticket_updated',
+                     'date': '2025-03-03 10:00:00', 'partner_id': self.plain.id})
+        self.assertEqual(ticket.date_first_response, '2025-03-03 10:00:00')
+        self.assertTrue(ticket.sla_first_response_reached)
+        self.assertAlmostEqual(ticket.sla_first_response_hours, 2.0)
+
     def test_reached_and_breached(self):
         late = self.ticket(created=utc(2025, 3, 3, 9))
         self.env['crm.service.ticket']._sla_escalate(now=utc(2025, 3, 3, 15))
