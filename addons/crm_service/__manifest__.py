@@ -23,12 +23,18 @@
         'views/crm_service_complaint_views.xml',
         'views/res_users_views.xml',
         'views/crm_service_ticket_channels_views.xml',
+        'security/crm_service_sla_security.xml',
+        'data/crm_service_sla_cron.xml',
+        'views/crm_service_sla_views.xml',
+        'views/crm_service_sla_menu.xml',
     ],
     'demo': [
         'demo/res_users_demo.xml',
         'demo/crm_service_demo.xml',
         'demo/crm_service_channels_demo.xml',
+        'demo/crm_service_sla_demo.xml',
     ],
+    'external_dependencies': {'python': ['numpy']},
     'application': True,
     'installable': True,
 }

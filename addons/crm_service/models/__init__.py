@@ -9,3 +9,8 @@ from . import crm_service_call
 from . import crm_service_assignment
 from . import crm_service_complaint
 from . import res_users
+from . import res_partner
+from . import resource_calendar
+from . import crm_service_sla
+from . import crm_service_ticket_sla
+from . import crm_service_call_sla
