@@ -180,8 +180,10 @@ def run_odoo(db, args, what):
            '--log-level=warn', '--logfile=%s' % log] + args
     say('%s (log: %s)' % (what, os.path.relpath(log, ROOT)))
     started = time.time()
+    offset = os.path.getsize(log) if os.path.exists(log) else 0
     rc = subprocess.call(cmd, cwd=ROOT)
     with open(log, errors='replace') as f:
+        f.seek(offset)      # only this run's lines: the log keeps earlier runs
         text = f.read()
     errors = [m.start() for m in re.finditer(r' (ERROR|CRITICAL) ', text)]
     if rc or errors:
