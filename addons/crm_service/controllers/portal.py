@@ -133,7 +133,7 @@ class ServicePortal(CustomerPortal):
         tickets = Ticket.search(domain, order=sortings[sortby]['order'],
                                 limit=self._items_per_page, offset=pager['offset'])
         values.update({
-            'tickets': tickets,
+            'tickets': tickets.sudo(),   # read as the user above, shown in sudo
             'ticket_total': total,
             'page_name': 'ticket',
             'pager': pager,
