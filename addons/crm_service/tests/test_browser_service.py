@@ -6,6 +6,7 @@ kanban and answers from the chatter; the customer sees the answer.
 Screenshots (var/screenshots/): service_portal_list.png, service_portal_ticket.png.
 """
 import os
+import shutil
 import tempfile
 
 from odoo.tests import common as odoo_common
@@ -34,11 +35,28 @@ class TestServicePortalInBrowser(BrowserCase):
         self.agent = create_user(env, 'test.agent.browser',
                                  ['base.group_user', 'crm_service.group_service_agent'], name='Emma Wilson')
         # the agent answers for every team, wherever the new ticket lands
-        env['crm.service.team'].search([]).write({'member_ids': [(4, self.agent.id)]})
-        handle, self.file_path = tempfile.mkstemp(prefix='nameplate-', suffix='.pdf')
-        with os.fdopen(handle, 'wb') as f:
+        teams = env['crm.service.team'].search([])
+        teams.write({'member_ids': [(4, self.agent.id)]})
+        Ticket = env['crm.service.ticket']
+        for subject, closed, category in [
+                ('Copy of the invoice for our last order', True, 'inquiry'),
+                ('Operating manual in Chinese', False, 'inquiry'),
+                ('Scratched housing on delivery', False, 'complaint')]:
+            ticket = Ticket.create({
+                'name': subject, 'description': '<p>%s</p>' % subject, 'team_id': teams[0].id,
+                'partner_id': partner.id, 'channel': 'email',
+                'category_id': env.ref('crm_service.crm_service_category_%s' % category).id})
+            if closed:
+                ticket.action_close()
+        folder = tempfile.mkdtemp(prefix='portal-test-')
+        self.file_path = os.path.join(folder, 'nameplate.pdf')
+        with open(self.file_path, 'wb') as f:
             f.write(b'%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n')
-        self.addCleanup(os.remove, self.file_path)
+        self.addCleanup(shutil.rmtree, folder)
+        # Odoo 11 rolls the request cursor back to its last savepoint before an
+        # auth='public' route: move the savepoint past the fixture (the test
+        # still ends in a full rollback)
+        self.env.cr.commit()
 
     def portal_login(self, user):
         self.browser.delete_all_cookies()
