@@ -122,8 +122,10 @@ def main():
             results = {}
             for name, path in (('home', '/my/home'), ('tickets', '/my/tickets')):
                 # one client alone (the cost of a page), then 10 at once (the target)
-                alone = summary(load(lambda: login(url, LOGIN, LOGIN), lambda i: path, 1, REQUESTS, url))
-                crowd = summary(load(lambda: login(url, LOGIN, LOGIN), lambda i: path, CLIENTS, REQUESTS, url))
+                def session():
+                    return login(url, LOGIN, LOGIN)
+                alone = summary(load(session, lambda i: path, 1, REQUESTS, url))
+                crowd = summary(load(session, lambda i: path, CLIENTS, REQUESTS, url))
                 results[name] = 'p50 %s ms, p95 %s ms (one client alone: p50 %s ms)' % (
                     crowd['p50_ms'], crowd['p95_ms'], alone['p50_ms'])
             report('`/my/tickets` (portal list, first page), 2 workers', size, results['tickets'],

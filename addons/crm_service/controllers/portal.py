@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 """The customer portal of the service desk (Odoo 11's /my).
 
 Every route checks access as the visitor first: the record rules of the
@@ -22,7 +21,6 @@ from ..models.crm_service_ticket_portal import PORTAL_MAX_FILES
 TICKET = 'crm.service.ticket'
 SUBJECT_MAX = 200
 DESCRIPTION_MAX = 20000
-
 
 
 class ServicePortal(CustomerPortal):
@@ -271,13 +269,16 @@ class ServicePortal(CustomerPortal):
             'partner_id': partner.id,
             'partner_email': partner.email,
             'partner_phone': partner.phone,
-            'category_id': pick('category_id', choices['categories'], _('Choose one of the listed categories.')),
+            'category_id': pick('category_id', choices['categories'],
+                                _('Choose one of the listed categories.')),
             'sale_order_id': pick('sale_order_id', choices['orders'], _('Choose one of your own orders.')),
-            'product_id': pick('product_id', choices['products'], _('Choose one of the products you bought.')),
+            'product_id': pick('product_id', choices['products'],
+                               _('Choose one of the products you bought.')),
             'company_id': request.env.user.company_id.id,
         }
 
-    @http.route(['/my/tickets/new'], type='http', auth='user', methods=['GET', 'POST'], website=True)
+    @http.route(['/my/tickets/new'], type='http', auth='user', methods=['GET', 'POST'],
+                website=True)
     def portal_ticket_new(self, **post):
         choices = self._ticket_form_choices()
         values = self._prepare_portal_layout_values()
@@ -316,7 +317,8 @@ class ServicePortal(CustomerPortal):
             return request.render('crm_service.portal_ticket_page', values, status=400)
         return request.redirect('/my/tickets/%d?notice=%s#ticket_thread' % (ticket_id, notice), code=303)
 
-    @http.route(['/my/tickets/<int:ticket_id>/reply'], type='http', auth='user', methods=['POST'], website=True)
+    @http.route(['/my/tickets/<int:ticket_id>/reply'], type='http', auth='user',
+                methods=['POST'], website=True)
     def portal_ticket_reply(self, ticket_id, message='', **kw):
         partner = request.env.user.partner_id
 
@@ -332,7 +334,8 @@ class ServicePortal(CustomerPortal):
                 message_type='comment', subtype='mail.mt_comment', attachments=files)
         return self._ticket_action(ticket_id, reply, 'replied')
 
-    @http.route(['/my/tickets/<int:ticket_id>/close'], type='http', auth='user', methods=['POST'], website=True)
+    @http.route(['/my/tickets/<int:ticket_id>/close'], type='http', auth='user',
+                methods=['POST'], website=True)
     def portal_ticket_close(self, ticket_id, **kw):
         partner = request.env.user.partner_id
 
@@ -344,7 +347,8 @@ class ServicePortal(CustomerPortal):
                                 message_type='comment', subtype='mail.mt_comment')
         return self._ticket_action(ticket_id, close, 'closed')
 
-    @http.route(['/my/tickets/<int:ticket_id>/reopen'], type='http', auth='user', methods=['POST'], website=True)
+    @http.route(['/my/tickets/<int:ticket_id>/reopen'], type='http', auth='user',
+                methods=['POST'], website=True)
     def portal_ticket_reopen(self, ticket_id, **kw):
         partner = request.env.user.partner_id
 
@@ -356,7 +360,8 @@ class ServicePortal(CustomerPortal):
                                 message_type='comment', subtype='mail.mt_comment')
         return self._ticket_action(ticket_id, reopen, 'reopened')
 
-    @http.route(['/my/tickets/<int:ticket_id>/rate'], type='http', auth='user', methods=['POST'], website=True)
+    @http.route(['/my/tickets/<int:ticket_id>/rate'], type='http', auth='user',
+                methods=['POST'], website=True)
     def portal_ticket_rate(self, ticket_id, rate='', feedback='', **kw):
         partner = request.env.user.partner_id
 
@@ -364,4 +369,3 @@ class ServicePortal(CustomerPortal):
             value = int(rate) if rate and rate.isdigit() else 0
             ticket._portal_rate(value, (feedback or '')[:DESCRIPTION_MAX], partner)
         return self._ticket_action(ticket_id, rate_ticket, 'rated')
-

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 """The customer portal's side of the ticket: access links in notification
 e-mails, the attachment rules of the portal form, what a customer sees of
 the thread, and the satisfaction rating of a closed ticket."""
@@ -50,6 +49,7 @@ class CrmServiceTicket(models.Model):
             CREATE INDEX IF NOT EXISTS crm_service_ticket_portal_list_index
             ON crm_service_ticket (commercial_partner_id, create_date DESC, id DESC)
         """)
+        return True
 
     @api.multi
     def write(self, vals):
@@ -167,21 +167,22 @@ class CrmServiceTicket(models.Model):
         if not name:
             raise UserError(_('An attached file has no name.'))
         if len(content) > PORTAL_MAX_FILE_SIZE:
-            raise UserError(_('The file %s is larger than %d MB.')
-                            % (name, PORTAL_MAX_FILE_SIZE // (1024 * 1024)))
+            raise UserError(_('The file %(name)s is larger than %(size)d MB.')
+                            % {'name': name, 'size': PORTAL_MAX_FILE_SIZE // (1024 * 1024)})
         if not content:
             raise UserError(_('The file %s is empty.') % name)
         ext = os.path.splitext(name)[1].lower()
         expected = PORTAL_FILE_TYPES.get(ext)
         if not expected:
-            raise UserError(_('Files of type %s cannot be attached. Allowed: %s.')
-                            % (ext or name, ', '.join(sorted(PORTAL_FILE_TYPES))))
+            raise UserError(_('Files of type %(type)s cannot be attached. Allowed: %(allowed)s.')
+                            % {'type': ext or name, 'allowed': ', '.join(sorted(PORTAL_FILE_TYPES))})
         if expected == _TEXT:
             found = _TEXT if self._portal_is_text(content) else guess_mimetype(content)
         else:
             found = guess_mimetype(content)
         if found != expected:
-            raise UserError(_('The content of %s is not a %s file.') % (name, ext[1:].upper()))
+            raise UserError(_('The content of %(name)s is not a %(type)s file.')
+                            % {'name': name, 'type': ext[1:].upper()})
         return name
 
     @api.model
@@ -242,4 +243,3 @@ class CrmServiceTicket(models.Model):
         self.env['rating.rating'].sudo().search([
             ('res_model', '=', self._name), ('res_id', 'in', tickets.ids),
             ('consumed', '=', False)]).unlink()
-

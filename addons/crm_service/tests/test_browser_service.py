@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 """A customer and an agent in headless Chromium: the customer opens a ticket
 with a file on the portal and sees it in the list; the agent finds it on the
 kanban and answers from the chatter; the customer sees the answer.
@@ -56,7 +55,7 @@ class TestServicePortalInBrowser(BrowserCase):
         # Odoo 11 rolls the request cursor back to its last savepoint before an
         # auth='public' route: move the savepoint past the fixture (the test
         # still ends in a full rollback)
-        self.env.cr.commit()
+        self.env.cr.commit()  # pylint: disable=invalid-commit (the test cursor: a savepoint)
 
     def portal_login(self, user):
         self.browser.delete_all_cookies()

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 """The customer portal over real HTTP: two customers of two companies, and a
 colleague of the first. Every route is tried with the other customer's ids,
 without CSRF token, with bad input; each refusal leaves the data unchanged."""
@@ -18,7 +17,8 @@ class PortalFixture(object):
     def make_fixture(self):
         env = self.env
         self.team = env['crm.service.team'].create({'name': 'Portal Test Desk'})
-        self.agent = create_user(env, 'test.portal.agent', ['base.group_user', 'crm_service.group_service_agent'])
+        self.agent = create_user(env, 'test.portal.agent',
+                                 ['base.group_user', 'crm_service.group_service_agent'])
         self.team.member_ids = [(4, self.agent.id)]
         self.inquiry = env.ref('crm_service.crm_service_category_inquiry')
         self.repair = env.ref('crm_service.crm_service_category_repair')
@@ -83,7 +83,7 @@ class TestServicePortal(PortalFixture, HttpCase):
         route (http.py, checked_call), which would drop the test's writes;
         on the test cursor a commit only moves that savepoint, and the test
         still ends in a full rollback."""
-        self.env.cr.commit()
+        self.env.cr.commit()  # pylint: disable=invalid-commit (the test cursor: a savepoint)
 
     def login_as(self, user):
         self.opener.cookies.clear()
@@ -330,8 +330,8 @@ class TestServicePortal(PortalFixture, HttpCase):
             self.assertEqual(res.status_code, 400, message)
             self.assertIn(message, res.text)
             # what the customer typed is kept in the form
-            self.assertIn('It rattles since Monday.' if data.get('description') != '' else 'name="description"',
-                          res.text)
+            kept = 'It rattles since Monday.' if data.get('description') != '' else 'name="description"'
+            self.assertIn(kept, res.text)
         self.assertEqual(self.env['crm.service.ticket'].search_count([]), count)
         self.assertEqual(self.env['ir.attachment'].search_count([]), attachments)
 
@@ -514,4 +514,3 @@ class TestServicePortalRules(PortalFixture, odoo_common.SavepointCase):
         with self.assertRaises(UserError):
             self.ticket1._portal_rate(10, 'too early', self.user1.partner_id)
         self.assertFalse(self.ticket1.rating_ids)
-
