@@ -131,7 +131,8 @@ class ServicePortal(CustomerPortal):
         tickets = Ticket.search(domain, order=sortings[sortby]['order'],
                                 limit=self._items_per_page, offset=pager['offset'])
         values.update({
-            'tickets': tickets.sudo(),   # read as the user above, shown in sudo
+            # read as the user above, shown in sudo; only the columns the list shows
+            'tickets': tickets.sudo().with_context(prefetch_fields=False),
             'ticket_total': total,
             'page_name': 'ticket',
             'pager': pager,
