@@ -10,6 +10,7 @@ import argparse
 import os
 import shutil
 import sys
+import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -21,11 +22,17 @@ from selenium.webdriver.support.ui import WebDriverWait
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, 'docs', 'screenshots')
 
-# name: (login, password, app menu xmlid, submenu xmlid or None, CSS selector to wait for)
+# name: (login, password, app menu xmlid, submenu xmlid or None, CSS selector to wait for
+#        [, CSS selector of an element to click, then CSS selector to wait for again])
 SHOTS = {
     'crm_pipeline_demo': ('admin', 'admin', 'crm.crm_menu_root', None, '.o_kanban_record'),
     'team_pipeline': ('sales.manager', 'sales.manager', 'crm.crm_menu_root',
                       'crm_sales.crm_lead_menu_team_pipeline', '.o_kanban_record'),
+    'service_kanban': ('service.agent', 'service.agent', 'crm_service.crm_service_menu_root',
+                       'crm_service.crm_service_ticket_menu', '.o_kanban_record'),
+    'service_ticket': ('service.agent', 'service.agent', 'crm_service.crm_service_menu_root',
+                       'crm_service.crm_service_ticket_menu', '.o_kanban_record',
+                       '.o_kanban_group .o_kanban_record', '.o_form_view .o_chatter'),
     'reporting_app': ('analyst', 'analyst', 'crm_analytics.crm_analytics_menu_root', None,
                       '.o_pivot, .o_graph, .o_view_manager_content'),
 }
@@ -42,12 +49,13 @@ def browser():
     return webdriver.Chrome(service=Service(driver), options=options)
 
 
-def shoot(driver, url, name, login, password, app, submenu, ready):
+def shoot(driver, url, name, login, password, app, submenu, ready, click=None, then=None):
     wait = WebDriverWait(driver, 30)
 
     def find(css):
         return wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, css)))
     driver.delete_all_cookies()
+    driver.get(url + '/web/session/logout')
     driver.get(url + '/web/login')
     find('input[name="login"]').send_keys(login)
     find('input[name="password"]').send_keys(password)
@@ -57,6 +65,10 @@ def shoot(driver, url, name, login, password, app, submenu, ready):
     if submenu:
         find('a[data-menu-xmlid="%s"]' % submenu).click()
     find(ready)
+    if click:
+        find(click).click()
+        find(then)
+    time.sleep(1)   # let the last rendering (fonts, chatter) settle before the picture
     os.makedirs(OUT, exist_ok=True)
     path = os.path.join(OUT, '%s.png' % name)
     driver.save_screenshot(path)

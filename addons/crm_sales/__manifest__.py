@@ -10,11 +10,18 @@
     'depends': ['crm', 'sale_crm', 'sale_management'],
     'data': [
         'security/crm_sales_security.xml',
+        'security/ir.model.access.csv',
+        'data/mail_activity_data.xml',
         'views/crm_lead_views.xml',
+        'views/crm_sales_target_views.xml',
+        'views/mail_activity_views.xml',
+        'views/crm_sales_visit_log_views.xml',
+        'report/crm_sales_forecast_report_views.xml',
         'views/crm_sales_menu.xml',
     ],
     'demo': [
         'demo/res_users_demo.xml',
+        'demo/crm_sales_demo.xml',
     ],
     'application': False,
     'installable': True,

@@ -10,11 +10,16 @@
     'data': [
         'security/crm_service_security.xml',
         'security/ir.model.access.csv',
+        'data/crm_service_data.xml',
+        'views/crm_service_ticket_views.xml',
+        'views/crm_service_team_views.xml',
+        'views/crm_service_config_views.xml',
         'views/res_partner_views.xml',
         'views/crm_service_menu.xml',
     ],
     'demo': [
         'demo/res_users_demo.xml',
+        'demo/crm_service_demo.xml',
     ],
     'application': True,
     'installable': True,
