@@ -14,6 +14,7 @@
         'views/crm_service_ticket_views.xml',
         'views/crm_service_team_views.xml',
         'views/crm_service_config_views.xml',
+        'views/portal_templates.xml',
         'views/res_partner_views.xml',
         'views/crm_service_menu.xml',
     ],

@@ -3,3 +3,4 @@ from . import crm_service_category
 from . import crm_service_tag
 from . import crm_service_team
 from . import crm_service_ticket
+from . import crm_service_ticket_portal
