@@ -40,7 +40,11 @@ class ServicePortal(CustomerPortal):
 
     def _prepare_portal_layout_values(self):
         values = super(ServicePortal, self)._prepare_portal_layout_values()
-        values['ticket_count'] = request.env[TICKET].search_count(self._ticket_entity_domain())
+        Ticket = request.env[TICKET]
+        # users without access to tickets (e.g. a sales rep) see no counter
+        values['ticket_count'] = (Ticket.search_count(self._ticket_entity_domain())
+                                  if Ticket.check_access_rights('read', raise_exception=False)
+                                  else None)
         return values
 
     def _ticket_entity_domain(self):
@@ -103,8 +107,10 @@ class ServicePortal(CustomerPortal):
 
     @http.route(['/my/tickets', '/my/tickets/page/<int:page>'], type='http', auth='user', website=True)
     def portal_my_tickets(self, page=1, sortby=None, filterby=None, category=None, search=None, **kw):
-        values = self._prepare_portal_layout_values()
         Ticket = request.env[TICKET]
+        if not Ticket.check_access_rights('read', raise_exception=False):
+            return request.redirect('/my')
+        values = self._prepare_portal_layout_values()
         sortings, filters = self._ticket_sortings(), self._ticket_filters()
         sortby = sortby if sortby in sortings else 'date'
         filterby = filterby if filterby in filters else 'all'
@@ -281,6 +287,8 @@ class ServicePortal(CustomerPortal):
     @http.route(['/my/tickets/new'], type='http', auth='user', methods=['GET', 'POST'],
                 website=True)
     def portal_ticket_new(self, **post):
+        if not request.env[TICKET].check_access_rights('read', raise_exception=False):
+            return request.redirect('/my')
         choices = self._ticket_form_choices()
         values = self._prepare_portal_layout_values()
         values.update(choices, page_name='ticket_new', post=post, error=None, max_files=PORTAL_MAX_FILES)

@@ -133,6 +133,19 @@ class TestServicePortal(PortalFixture, HttpCase):
         self.assertIn('Valve V-7', page)
         self.assertNotIn('Pump P-100', page)
 
+    def test_users_without_ticket_access_keep_their_portal(self):
+        rep = create_user(self.env, 'test.portal.salesrep', ['base.group_user'])
+        self.login_as(rep)
+        home = self.url_open('/my/home')
+        self.assertEqual(home.status_code, 200)
+        self.assertNotIn('href="/my/tickets"', home.text)
+        for path in ('/my/tickets', '/my/tickets/new'):
+            res = self.url_open(path, allow_redirects=False)
+            self.assertIn(res.status_code, (302, 303), path)
+        res = self.url_open('/my/tickets/%d' % self.ticket1.id)
+        self.assertEqual(res.status_code, 404)
+        self.assertNotIn('Pump P-100', res.text)
+
     def test_list_filters_sorting_search_and_pages(self):
         partner = self.user1.partner_id
         closed_stage = self.ticket1._get_close_stage(self.team)
