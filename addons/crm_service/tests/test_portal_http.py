@@ -134,7 +134,8 @@ class TestServicePortal(PortalFixture, HttpCase):
         self.assertNotIn('Pump P-100', page)
 
     def test_users_without_ticket_access_keep_their_portal(self):
-        rep = create_user(self.env, 'test.portal.salesrep', ['base.group_user', 'sales_team.group_sale_salesman'])
+        rep = create_user(self.env, 'test.portal.salesrep',
+                          ['base.group_user', 'sales_team.group_sale_salesman'])
         self.login_as(rep)
         home = self.url_open('/my/home')
         self.assertEqual(home.status_code, 200)
