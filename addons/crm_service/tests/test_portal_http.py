@@ -524,6 +524,15 @@ class TestServicePortalRules(PortalFixture, odoo_common.SavepointCase):
             attachments=[('answer.pdf', PDF)])
         self.assertEqual(self.ticket1._portal_attachments().mapped('datas_fname'), ['answer.pdf'])
 
+    def test_portal_user_cannot_touch_another_company_rating(self):
+        self.ticket1.action_close()
+        rating = self.ticket1._portal_rate(10, 'Fine', self.user1.partner_id)
+        self.assertEqual(rating.sudo(self.user1).rating, 10)
+        self.assertFalse(self.env['rating.rating'].sudo(self.user2).search([('id', '=', rating.id)]))
+        with self.assertRaises(AccessError):
+            rating.sudo(self.user2).write({'rating': 1})
+        self.assertEqual(rating.rating, 10)
+
     def test_rating_refused_while_open(self):
         with self.assertRaises(UserError):
             self.ticket1._portal_rate(10, 'too early', self.user1.partner_id)
