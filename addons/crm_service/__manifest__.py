@@ -15,6 +15,7 @@
         'views/crm_service_team_views.xml',
         'views/crm_service_config_views.xml',
         'views/portal_templates.xml',
+        'views/crm_service_ticket_portal_views.xml',
         'views/res_partner_views.xml',
         'views/crm_service_menu.xml',
     ],

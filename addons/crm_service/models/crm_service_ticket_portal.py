@@ -40,6 +40,10 @@ class CrmServiceTicket(models.Model):
         'rating.rating', string='Customer Rating', copy=False, readonly=True, ondelete='set null',
         help='The rating the customer gave on the portal for the current closing of the ticket; '
              'cleared when the ticket is reopened, so each closing gets its own rating.')
+    portal_rating_text = fields.Selection(
+        related='portal_rating_id.rating_text', string='Customer Satisfaction', readonly=True)
+    portal_rating_feedback = fields.Text(
+        related='portal_rating_id.feedback', string='Customer Feedback', readonly=True)
 
     @api.model_cr
     def init(self):

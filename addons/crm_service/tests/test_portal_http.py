@@ -411,6 +411,8 @@ class TestServicePortal(PortalFixture, HttpCase):
         rating = ticket.portal_rating_id
         self.assertEqual((rating.rating, rating.feedback, rating.consumed, rating.partner_id),
                          (10, 'Quick and kind', True, self.user1.partner_id))
+        self.assertEqual((ticket.portal_rating_text, ticket.portal_rating_feedback),
+                         ('satisfied', 'Quick and kind'))
         # one rating per closing, which can be changed
         self.post('/my/tickets/%d/rate' % ticket.id, {'csrf_token': self.token(), 'rate': '5'})
         ticket.invalidate_cache()
