@@ -190,8 +190,7 @@ class TestServicePortal(PortalFixture, HttpCase):
         unknown_id = self.env['crm.service.ticket'].search([], order='id desc', limit=1).id + 1000
         unknown = self.url_open('/my/tickets/%d' % unknown_id)
         self.assertEqual(unknown.status_code, 404)
-        self.assertEqual(other.text.replace(str(self.ticket1.id), 'X'),
-                         unknown.text.replace(str(unknown_id), 'X'))
+        self.assertEqual(other.text, unknown.text)
         self.assertIn('Ticket not found', unknown.text)
 
     def test_ticket_page_shows_thread_but_no_internal_note(self):
