@@ -351,6 +351,9 @@ class ServicePortal(CustomerPortal):
         def close(ticket):
             if ticket.is_closed:
                 raise UserError(_('This ticket is already closed.'))
+            if ticket.is_complaint and not (ticket.resolution or '').strip():
+                raise UserError(_('Our team closes a complaint once it is resolved. '
+                                  'Write to us below if you no longer need help.'))
             ticket.action_close()
             ticket.message_post(body=_('The customer closed the ticket.'), author_id=partner.id,
                                 message_type='comment', subtype='mail.mt_comment')

@@ -431,6 +431,16 @@ class TestServicePortal(PortalFixture, HttpCase):
         self.assertEqual(ticket.portal_rating_id.rating, 1)
         self.assertEqual(ticket.rating_count, 2)
 
+    def test_customer_cannot_close_an_unresolved_complaint(self):
+        category = self.env.ref('crm_service.crm_service_category_complaint')
+        complaint = self.make_ticket(self.user1.partner_id, 'Scratched housing', category_id=category.id)
+        before = self.state_of(complaint)
+        self.login_as(self.user1)
+        res = self.post('/my/tickets/%d/close' % complaint.id, {'csrf_token': self.token()})
+        self.assertEqual(res.status_code, 400)
+        self.assertIn('Our team closes a complaint once it is resolved.', res.text)
+        self.assertEqual(self.state_of(complaint), before)
+
     # -- token link, public visitor ---------------------------------------
 
     def test_token_link_opens_one_ticket_read_only(self):
