@@ -3,3 +3,10 @@ from . import crm_sales_target
 from . import mail_activity
 from . import crm_sales_visit_log
 from . import crm_sales_demo
+from . import res_users
+from . import crm_sales_assignment_rule
+from . import crm_team
+from . import crm_lead_assignment
+from . import crm_sales_score_criterion
+from . import crm_sales_score_model
+from . import crm_lead_score

@@ -3,4 +3,10 @@ from . import crm_service_category
 from . import crm_service_tag
 from . import crm_service_team
 from . import crm_service_ticket
+from . import mail_thread
+from . import crm_service_ticket_mail
+from . import crm_service_call
+from . import crm_service_assignment
+from . import crm_service_complaint
+from . import res_users
 from . import crm_service_ticket_portal
