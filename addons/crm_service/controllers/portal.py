@@ -341,6 +341,8 @@ class ServicePortal(CustomerPortal):
             ticket.with_context(mail_create_nosubscribe=True).message_post(
                 body=ticket._portal_text_to_html(text), author_id=partner.id,
                 message_type='comment', subtype='mail.mt_comment', attachments=files)
+            # a ticket waiting on the customer goes back to the team
+            ticket._crm_service_customer_replied()
         return self._ticket_action(ticket_id, reply, 'replied')
 
     @http.route(['/my/tickets/<int:ticket_id>/close'], type='http', auth='user',

@@ -431,6 +431,16 @@ class TestServicePortal(PortalFixture, HttpCase):
         self.assertEqual(ticket.portal_rating_id.rating, 1)
         self.assertEqual(ticket.rating_count, 2)
 
+    def test_reply_brings_a_waiting_ticket_back_to_the_team(self):
+        waiting = self.env.ref('crm_service.crm_service_stage_waiting')
+        self.ticket1.stage_id = waiting
+        self.login_as(self.user1)
+        res = self.post('/my/tickets/%d/reply' % self.ticket1.id,
+                        {'csrf_token': self.token(), 'message': 'The seal number is 42-B.'})
+        self.assertEqual(res.status_code, 200)
+        self.assertFalse(self.ticket1.stage_id.is_waiting)
+        self.assertFalse(self.ticket1.is_closed)
+
     def test_customer_cannot_close_an_unresolved_complaint(self):
         category = self.env.ref('crm_service.crm_service_category_complaint')
         complaint = self.make_ticket(self.user1.partner_id, 'Scratched housing', category_id=category.id)
