@@ -44,7 +44,7 @@ def odoo_server(workers=2):
             try:
                 if requests.get(url + '/web/login', timeout=5).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):   # a cold worker can be slow
                 pass
             if time.time() > deadline or proc.poll() is not None:
                 raise RuntimeError('the Odoo server did not start (see var/log/bench-server.log)')

@@ -14,6 +14,8 @@
         'views/crm_service_ticket_views.xml',
         'views/crm_service_team_views.xml',
         'views/crm_service_config_views.xml',
+        'views/portal_templates.xml',
+        'views/crm_service_ticket_portal_views.xml',
         'views/res_partner_views.xml',
         'views/crm_service_menu.xml',
         'security/crm_service_call_security.xml',

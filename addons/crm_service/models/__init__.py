@@ -14,3 +14,4 @@ from . import resource_calendar
 from . import crm_service_sla
 from . import crm_service_ticket_sla
 from . import crm_service_call_sla
+from . import crm_service_ticket_portal
