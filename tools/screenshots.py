@@ -28,7 +28,7 @@ SHOTS = {
     'crm_pipeline_demo': ('admin', 'admin', 'crm.crm_menu_root', None, '.o_kanban_record'),
     'team_pipeline': ('sales.manager', 'sales.manager', 'crm.crm_menu_root',
                       'crm_sales.crm_lead_menu_team_pipeline', '.o_kanban_record'),
-    'sales_pipeline_scores': ('sales.manager', 'sales.manager', 'crm.crm_menu_root', None,
+    'sales_pipeline_scores': ('sales.rep', 'sales.rep', 'crm.crm_menu_root', None,
                               '.o_kanban_record'),
     'sales_targets_team': ('sales.manager', 'sales.manager', 'crm.crm_menu_root',
                            'crm_sales.crm_sales_target_menu_team', '.o_list_view'),
