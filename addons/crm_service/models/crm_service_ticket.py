@@ -167,32 +167,32 @@ class CrmServiceTicket(models.Model):
         return self.env['crm.service.stage'].search(
             self._stage_domain(team) + [('is_closed', '=', True)], limit=1)
 
+    @api.model
+    def _misses_resolution(self, stage, category, resolution):
+        """Whether a ticket with these values would be a closed complaint
+        without a resolution."""
+        return stage.is_closed and category.is_complaint and not (resolution or '').strip()
+
     @api.multi
     def _check_can_close(self, vals=None):
         """Refuse to close (or keep closed) a complaint without a resolution.
-        With `vals`, checks the tickets as they would be after writing them,
-        before anything is written."""
+        With `vals`, checks the tickets as they would be after writing them
+        (on an empty recordset: the ticket `vals` would create), before
+        anything is written."""
         vals = vals or {}
         Stage, Category = self.env['crm.service.stage'], self.env['crm.service.category']
-        missing = self.browse()
-        for ticket in self:
+        missing = []
+        for ticket in self or [self]:
             stage = Stage.browse(vals['stage_id']) if 'stage_id' in vals else ticket.stage_id
-            category = Category.browse(vals['category_id']) if 'category_id' in vals else ticket.category_id
+            category = (Category.browse(vals['category_id']) if 'category_id' in vals
+                        else ticket.category_id)
             resolution = vals['resolution'] if 'resolution' in vals else ticket.resolution
-            if stage.is_closed and category.is_complaint and not (resolution or '').strip():
-                missing |= ticket
+            if self._misses_resolution(stage, category, resolution):
+                missing.append(ticket.display_name or vals.get('name') or '')
         if missing:
             raise UserError(_('A complaint cannot be closed without a resolution. '
                               'Write what was done for the customer first: %s')
-                            % ', '.join(missing.mapped('display_name')))
-
-    @api.model
-    def _check_new_can_close(self, vals):
-        stage = self.env['crm.service.stage'].browse(vals['stage_id'])
-        category = self.env['crm.service.category'].browse(vals.get('category_id'))
-        if stage.is_closed and category.is_complaint and not (vals.get('resolution') or '').strip():
-            raise UserError(_('A complaint cannot be closed without a resolution. '
-                              'Write what was done for the customer first.'))
+                            % ', '.join(missing))
 
     # ------------------------------------------------------------ CRUD
     @api.model
@@ -216,7 +216,7 @@ class CrmServiceTicket(models.Model):
     def create(self, vals):
         vals = self._prepare_create_values(vals)
         if vals.get('stage_id'):
-            self.browse()._check_new_can_close(vals)
+            self.browse()._check_can_close(vals)
             if self.env['crm.service.stage'].browse(vals['stage_id']).is_closed:
                 vals['date_closed'] = fields.Datetime.now()
         ticket = super(CrmServiceTicket, self).create(vals)
