@@ -10,7 +10,10 @@
     'depends': ['crm_sales', 'crm_service', 'sale_stock', 'account'],
     'data': [
         'security/crm_erp_bridge_security.xml',
+        'security/ir.model.access.csv',
+        'data/crm_erp_event_data.xml',
         'views/account_invoice_views.xml',
+        'views/crm_erp_event_views.xml',
         'views/crm_erp_bridge_menu.xml',
     ],
     'demo': [
