@@ -60,7 +60,8 @@ class CrmErpEvent(models.Model):
             '%s::timestamp[], %s::int[], %s::timestamp[]) RETURNING id',
             (['%s: %s' % (event_type.name, r['name']) for r in rows], [event_type.id] * len(rows), [code] * len(rows),
              [now] * len(rows), [records._name] * len(rows), [r['res_id'] for r in rows],
-             [r.get('partner_id') or None for r in rows], [r.get('user_id') or None for r in rows],
+             [r.get('partner_id') or None for r in rows],
+             [r.get('user_id') or None for r in rows],
              [r.get('company_id') or None for r in rows], [self.env.uid] * len(rows),
              [now] * len(rows), [self.env.uid] * len(rows), [now] * len(rows)))
         events = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
