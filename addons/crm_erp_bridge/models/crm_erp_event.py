@@ -58,7 +58,8 @@ class CrmErpEvent(models.Model):
             'SELECT * FROM unnest(%s::varchar[], %s::int[], %s::varchar[], %s::timestamp[], '
             '%s::varchar[], %s::int[], %s::int[], %s::int[], %s::int[], %s::int[], '
             '%s::timestamp[], %s::int[], %s::timestamp[]) RETURNING id',
-            (['%s: %s' % (event_type.name, r['name']) for r in rows], [event_type.id] * len(rows), [code] * len(rows),
+            (['%s: %s' % (event_type.name, r['name']) for r in rows],
+             [event_type.id] * len(rows), [code] * len(rows),
              [now] * len(rows), [records._name] * len(rows), [r['res_id'] for r in rows],
              [r.get('partner_id') or None for r in rows],
              [r.get('user_id') or None for r in rows],
