@@ -22,7 +22,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, 'docs', 'screenshots')
 
-# name: (login, password, app menu xmlid, submenu xmlid or None, CSS selector to wait for
+# name: (login, password, app menu xmlid or 'record:<model>:<exact name>', submenu xmlid
+#        (or a CSS selector to click) or None, CSS selector to wait for
 #        [, CSS selector of an element to click, then CSS selector to wait for again])
 SHOTS = {
     'crm_pipeline_demo': ('admin', 'admin', 'crm.crm_menu_root', None, '.o_kanban_record'),
@@ -71,9 +72,27 @@ def shoot(driver, url, name, login, password, app, submenu, ready, click=None, t
     find('input[name="password"]').send_keys(password)
     find('form.oe_login_form button[type="submit"]').click()
     find('#oe_main_menu_navbar')
-    find('a[data-menu-xmlid="%s"]' % app).click()
+    if app.startswith('record:'):
+        # 'record:<model>:<name>': open that record's form directly
+        _, model, record_name = app.split(':', 2)
+        res_id = driver.execute_async_script('''
+            var done = arguments[2];
+            fetch('/web/dataset/call_kw', {method: 'POST', credentials: 'same-origin',
+                  headers: {'Content-Type': 'application/json'},
+                  body: JSON.stringify({jsonrpc: '2.0', method: 'call', params: {
+                      model: arguments[0], method: 'name_search', args: [arguments[1]],
+                      kwargs: {operator: '=', limit: 1}}})})
+              .then(function (r) { return r.json(); })
+              .then(function (r) { done(r.result && r.result.length ? r.result[0][0] : null); });
+        ''', model, record_name)
+        if not res_id:
+            raise SystemExit('%s: no %s named %r' % (name, model, record_name))
+        driver.get('%s/web#model=%s&id=%s&view_type=form' % (url, model, res_id))
+    else:
+        find('a[data-menu-xmlid="%s"]' % app).click()
     if submenu:
-        find('a[data-menu-xmlid="%s"]' % submenu).click()
+        find(submenu if submenu.startswith(('.', '#', 'a[', 'button', 'li')) else
+             'a[data-menu-xmlid="%s"]' % submenu).click()
     find(ready)
     if click:
         find(click).click()
