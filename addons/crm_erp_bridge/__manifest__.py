@@ -15,6 +15,7 @@
         'views/account_invoice_views.xml',
         'views/crm_erp_event_views.xml',
         'views/crm_erp_bridge_menu.xml',
+        'report/crm_erp_timeline_views.xml',
     ],
     'demo': [
         'demo/res_users_demo.xml',
