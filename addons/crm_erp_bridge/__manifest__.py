@@ -16,6 +16,7 @@
         'views/crm_erp_event_views.xml',
         'views/crm_erp_bridge_menu.xml',
         'report/crm_erp_timeline_views.xml',
+        'views/res_partner_360_views.xml',
     ],
     'demo': [
         'demo/res_users_demo.xml',

@@ -320,4 +320,3 @@ class ResPartner(models.Model):
                 'timeline': rows.get(entity.id, []),
             }
         return result
-
