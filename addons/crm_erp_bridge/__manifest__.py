@@ -20,6 +20,7 @@
     ],
     'demo': [
         'demo/res_users_demo.xml',
+        'demo/crm_erp_demo.xml',
     ],
     'installable': True,
 }

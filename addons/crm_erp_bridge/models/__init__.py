@@ -6,3 +6,4 @@ from . import stock_picking_event
 from . import account_invoice_event
 from . import crm_service_ticket_event
 from . import res_partner_360
+from . import crm_erp_demo

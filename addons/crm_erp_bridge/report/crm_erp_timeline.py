@@ -159,11 +159,12 @@ class CrmErpTimeline(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _apply_ir_rules(self, query, mode='read'):
-        super(CrmErpTimeline, self)._apply_ir_rules(query, mode)
+        res = super(CrmErpTimeline, self)._apply_ir_rules(query, mode)
         if self.ids:
             # reading known rows: give PostgreSQL the sources' primary keys
             query.where_clause.append('"crm_erp_timeline"."source_id" = ANY(%s)')
             query.where_clause_params.append([row_id // 16 for row_id in self.ids])
+        return res
 
     @api.model
     def _crm_erp_unfiltered(self):

@@ -79,7 +79,8 @@ class TestTimeline(ErpCase):
         # the other rep sees their own deal, not the first rep's
         rows2 = self.rows(user=self.rep2)
         self.assertIn(self.lead_other.id, rows2.mapped('res_id'))
-        self.assertNotIn(self.lead_own.id, rows2.filtered(lambda r: r.res_model == 'crm.lead').mapped('res_id'))
+        self.assertNotIn(self.lead_own.id,
+                         rows2.filtered(lambda r: r.res_model == 'crm.lead').mapped('res_id'))
         # reading the rows by id works, opening a hidden source does not
         data = rows.read(['name', 'kind', 'date'])
         self.assertEqual(len(data), len(rows))
