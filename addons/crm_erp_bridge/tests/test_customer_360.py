@@ -191,3 +191,34 @@ class TestCustomer360(Customer360Case):
     def test_summary_needs_a_customer(self):
         with self.assertRaises(UserError):
             self.env['res.partner'].browse()._crm_erp_360_summary()
+
+    def test_buttons_open_filtered_records(self):
+        action = self.contact.action_erp_deliveries()
+        self.assertEqual(action['res_model'], 'stock.picking')
+        self.assertEqual(self.env['stock.picking'].search(action['domain']),
+                         (self.delivered | self.late | self.later).mapped('picking_ids'))
+        action = self.contact.action_erp_open_invoices()
+        self.assertEqual(self.env['account.invoice'].search(action['domain']),
+                         self.overdue | self.open_invoice | self.refund)
+        overdue = self.env['account.invoice'].search(self.customer.action_erp_overdue_invoices()['domain'])
+        self.assertIn(self.overdue, overdue)
+        self.assertNotIn(self.paid, overdue)
+        self.assertNotIn(self.refund, overdue)
+        action = self.contact.action_erp_tickets()
+        self.assertEqual(self.env['crm.service.ticket'].search(action['domain']),
+                         self.ticket_open | self.ticket_closed)
+        action = self.contact.action_erp_timeline()
+        self.assertEqual(action['res_model'], 'crm.erp.timeline')
+        self.assertEqual(action['domain'], [('partner_id', '=', self.customer.id)])
+
+    def test_form_for_a_rep(self):
+        """The rep's partner form has the buttons and the 360 page, and reads."""
+        arch = self.env['res.partner'].sudo(self.rep).fields_view_get(view_type='form')['arch']
+        for name in ('action_erp_deliveries', 'action_erp_open_invoices', 'action_erp_timeline',
+                     'customer_360', 'erp_invoice_overdue_days', 'erp_last_visit_date'):
+            self.assertIn(name, arch)
+        self.assertNotIn('action_erp_tickets', arch, 'tickets are for service agents')
+        values = self.contact.sudo(self.rep).read(['erp_revenue', 'erp_delivery_late_count'])[0]
+        self.assertEqual(values['erp_delivery_late_count'], 1)
+        kanban = self.env['res.partner'].sudo(self.rep).fields_view_get(view_type='kanban')['arch']
+        self.assertIn('erp_invoice_overdue_count', kanban)
