@@ -96,14 +96,16 @@ def make_data(odoo):
                 'number': "%(tag)s || '-INV' || g",
                 'state': "CASE WHEN g <= 1000 THEN 'open' ELSE 'paid' END",
                 'date_invoice': "(now() - (g || ' hours')::interval)::date",
-                'date_due': "(now() - (g || ' hours')::interval)::date + CASE WHEN g <= 1000 AND g > 300 "
-                            "THEN 400 ELSE 30 END",
+                'date_due': "(now() - (g || ' hours')::interval)::date + CASE WHEN g <= 300 THEN -1 "
+                            "WHEN g <= 1000 THEN 400 ELSE 30 END",
                 'amount_untaxed': '1000', 'amount_untaxed_signed': '1000', 'amount_total': '1000',
                 'amount_total_signed': '1000', 'amount_total_company_signed': '1000',
                 'residual': 'CASE WHEN g <= 1000 THEN 1000 ELSE 0 END',
                 'residual_signed': 'CASE WHEN g <= 1000 THEN 1000 ELSE 0 END',
                 'residual_company_signed': 'CASE WHEN g <= 1000 THEN 1000 ELSE 0 END'}, p)
             p['invoices'] = invoices
+            # the templates themselves must not count: a draft transfer is an open one
+            cr.execute("UPDATE stock_picking SET state = 'cancel' WHERE id = %s", (picking.id,))
             template_line = invoice.invoice_line_ids.id
             cr.execute("""SELECT column_name FROM information_schema.columns
                            WHERE table_name = 'account_invoice_line'

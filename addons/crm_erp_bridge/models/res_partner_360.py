@@ -78,8 +78,9 @@ class ResPartner(models.Model):
     # computes
     # ------------------------------------------------------------------
     def _compute_erp_360(self):
-        entities = self.mapped('commercial_partner_id')
-        stats = self._erp_360_stats(entities.ids) if entities.ids else {}
+        # saved entities only (a partner being created has nothing yet)
+        entity_ids = [pid for pid in self.mapped('commercial_partner_id').ids if isinstance(pid, int)]
+        stats = self._erp_360_stats(entity_ids) if entity_ids else {}
         currency = self.env.user.company_id.currency_id
         for partner in self:
             values = stats.get(partner.commercial_partner_id.id) or {}

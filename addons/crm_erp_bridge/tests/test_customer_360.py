@@ -1,6 +1,8 @@
 import json
 from datetime import date
 
+from lxml import etree
+
 from odoo.exceptions import UserError
 
 from odoo.addons.crm_erp_bridge.models.res_partner_360 import SUMMARY_KEYS
@@ -188,6 +190,11 @@ class TestCustomer360(Customer360Case):
         self.assertEqual(set(data['timeline'][0]), {'date', 'kind', 'kind_label', 'name', 'amount',
                                                     'currency', 'state', 'res_model', 'res_id', 'user'})
 
+    def test_new_partner_has_no_figures(self):
+        partner = self.env['res.partner'].new({'name': 'Not saved yet', 'is_company': True})
+        self.assertEqual(partner.erp_order_count, 0)
+        self.assertEqual(partner.erp_revenue, 0.0)
+
     def test_summary_needs_a_customer(self):
         with self.assertRaises(UserError):
             self.env['res.partner'].browse()._crm_erp_360_summary()
@@ -217,7 +224,8 @@ class TestCustomer360(Customer360Case):
         for name in ('action_erp_deliveries', 'action_erp_open_invoices', 'action_erp_timeline',
                      'customer_360', 'erp_invoice_overdue_days', 'erp_last_visit_date'):
             self.assertIn(name, arch)
-        self.assertNotIn('action_erp_tickets', arch, 'tickets are for service agents')
+        tickets = etree.fromstring(arch).xpath("//button[@name='action_erp_tickets']")
+        self.assertEqual(tickets[0].get('invisible'), '1', 'tickets are for service agents')
         values = self.contact.sudo(self.rep).read(['erp_revenue', 'erp_delivery_late_count'])[0]
         self.assertEqual(values['erp_delivery_late_count'], 1)
         kanban = self.env['res.partner'].sudo(self.rep).fields_view_get(view_type='kanban')['arch']
