@@ -183,13 +183,19 @@ def measure(url, login_name, password, partner_id):
     assert record['erp_delivery_late_count'] == 100, record['erp_delivery_late_count']
     assert record['erp_invoice_overdue_count'] == 300, record['erp_invoice_overdue_count']
     assert len(page['records']) == 80 and page['length'] >= ORDERS + PICKINGS + INVOICES, page['length']
-    totals, forms, timelines = [], [], []
+    totals, forms, timelines, odoo_own = [], [], [], []
+    own_fields = [name for name in form_fields if not name.startswith('erp_')]
     for _i in range(OPENS):
         _r, _p, form, timeline = open_customer(session, url, partner_id, form_fields, list_fields)
         forms.append(form)
         timelines.append(timeline)
         totals.append(form + timeline)
-    return len(form_fields), summary(totals), summary(forms), summary(timelines)
+        # the baseline, in turn with the measure: the same form without the 360 fields
+        started = time.perf_counter()
+        call_kw(session, url, 'res.partner', 'read', [[partner_id], own_fields],
+                {'context': {'bin_size': True}})
+        odoo_own.append((time.perf_counter() - started) * 1000)
+    return len(form_fields), summary(totals), summary(forms), summary(timelines), summary(odoo_own)
 
 
 def main():
@@ -202,12 +208,13 @@ def main():
             company = made['partners'][1]
             for who, (name, password) in zip(('rep (rules apply)', 'admin'),
                                              itertools.chain([(LOGIN, LOGIN), ('admin', 'admin')])):
-                nfields, total, form, timeline = measure(url, name, password, company)
+                nfields, total, form, timeline, own = measure(url, name, password, company)
                 report('Customer 360: open a customer (form read of %d fields + timeline page), as %s'
                        % (nfields, who), size,
-                       'p50 %s ms, p95 %s ms (form p50 %s / timeline p50 %s ms)' % (
-                           total['p50_ms'], total['p95_ms'], form['p50_ms'], timeline['p50_ms']),
-                       'p95 < 500 ms')
+                       'p50 %s ms, p95 %s ms (form p50 %s, timeline p50 %s ms; the form without the '
+                       '360 fields, Odoo alone: p50 %s ms)' % (
+                           total['p50_ms'], total['p95_ms'], form['p50_ms'], timeline['p50_ms'],
+                           own['p50_ms']), 'p95 < 500 ms')
     finally:
         drop_data(odoo, made)
 

@@ -7,9 +7,10 @@ those documents. A row's id is its source's id times 16 plus its kind
 (stable, unique); `source_id` is the source table's id, so reading rows by
 id lets PostgreSQL use the sources' primary keys.
 
-A row never shows what its source would not: `_search` keeps only the rows
-whose source record the user may read (one query per source model, for the
-whole result), and `read_group` counts only those.
+A row never shows what its source would not: `_apply_ir_rules` adds, for
+every search, count, group and read of the timeline, a condition keeping
+the rows whose source record the user may read (each source model's access
+right and record rules, as a sub-select built by the ORM for the user).
 """
 from odoo import SUPERUSER_ID, api, fields, models, tools
 
@@ -27,6 +28,9 @@ KINDS = [
     ('message', 'Message'),
 ]
 KIND_CODE = {kind: i + 1 for i, (kind, _label) in enumerate(KINDS)}
+# the models rows come from (a message row's source is the document it is on)
+SOURCE_MODELS = ['crm.lead', 'sale.order', 'stock.picking', 'account.invoice', 'account.payment',
+                 'crm.service.ticket', 'crm.service.call', 'res.partner']
 
 # documents whose messages appear on the timeline: (model, table, partner
 # expression, company expression); each joined to res_partner p on partner_id
@@ -164,66 +168,36 @@ class CrmErpTimeline(models.Model):
             # reading known rows: give PostgreSQL the sources' primary keys
             query.where_clause.append('"crm_erp_timeline"."source_id" = ANY(%s)')
             query.where_clause_params.append([row_id // 16 for row_id in self.ids])
+        if self._uid != SUPERUSER_ID:
+            clause, params = self._crm_erp_visibility_clause()
+            query.where_clause.append(clause)
+            query.where_clause_params.extend(params)
         return res
 
     @api.model
-    def _crm_erp_unfiltered(self):
-        return self.env.uid == SUPERUSER_ID
-
-    @api.model
-    def _crm_erp_visible(self, rows):
-        """Of `rows` (id, res_model, res_id, ...), the ids whose source record
-        the user may read, in order: one query per source model."""
-        by_model = {}
-        for row in rows:
-            by_model.setdefault(row[1], set()).add(row[2])
-        readable = {}
-        for model, res_ids in by_model.items():
+    def _crm_erp_visibility_clause(self, alias='"crm_erp_timeline"'):
+        """SQL (clause, params) keeping the rows whose source record the user
+        may read: per source model, its access right and its record rules as
+        a sub-select built by the ORM for the user. Every search, count,
+        group and read of the timeline goes through it (one query)."""
+        clauses, params = [], []
+        for model in SOURCE_MODELS:
             if model not in self.env:
                 continue
             Model = self.env[model].with_context(active_test=False)
             if not Model.check_access_rights('read', raise_exception=False):
                 continue
-            readable[model] = set(Model._search([('id', 'in', list(res_ids))]))
-        return [row[0] for row in rows if row[2] in readable.get(row[1], ())]
-
-    @api.model
-    def _search(self, args, offset=0, limit=None, order=None, count=False, access_rights_uid=None):
-        if self._crm_erp_unfiltered():
-            return super(CrmErpTimeline, self)._search(args, offset=offset, limit=limit, order=order,
-                                                       count=count, access_rights_uid=access_rights_uid)
-        self.sudo(access_rights_uid or self._uid).check_access_rights('read')
-        query = self._where_calc(args)
-        self._apply_ir_rules(query, 'read')
-        order_by = self._generate_order_by(order, query)
-        from_clause, where_clause, params = query.get_sql()
-        sql = ('SELECT "crm_erp_timeline".id, "crm_erp_timeline".res_model, "crm_erp_timeline".res_id'
-               ' FROM ' + from_clause + (' WHERE ' + where_clause if where_clause else '') + order_by)
-        wanted = None if count or not limit else offset + limit
-        chunk = max(2 * wanted, 200) if wanted else None
-        visible, position = [], 0
-        while True:
-            if chunk:
-                self.env.cr.execute(sql + ' LIMIT %s OFFSET %s', list(params) + [chunk, position])
+            sub = Model._where_calc([])
+            Model._apply_ir_rules(sub, 'read')
+            from_clause, where_clause, where_params = sub.get_sql()
+            if where_clause:
+                clauses.append('(' + alias + '.res_model = %s AND ' + alias + '.res_id IN (SELECT "'
+                               + Model._table + '".id FROM ' + from_clause + ' WHERE ' + where_clause + '))')
+                params += [model] + list(where_params)
             else:
-                self.env.cr.execute(sql, params)
-            rows = self.env.cr.fetchall()
-            visible += self._crm_erp_visible(rows)
-            if not chunk or len(rows) < chunk or len(visible) >= wanted:
-                break
-            # too many hidden rows: read further, in growing chunks
-            position += chunk
-            chunk *= 4
-        if count:
-            return len(visible)
-        return visible[offset:offset + limit] if limit else visible[offset:]
-
-    @api.model
-    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
-        if not self._crm_erp_unfiltered():
-            domain = list(domain or []) + [('id', 'in', self._search(domain or []))]
-        return super(CrmErpTimeline, self).read_group(domain, fields, groupby, offset=offset, limit=limit,
-                                                      orderby=orderby, lazy=lazy)
+                clauses.append(alias + '.res_model = %s')
+                params.append(model)
+        return '(' + (' OR '.join(clauses) or 'FALSE') + ')', params
 
     # ------------------------------------------------------------------
     # actions and API
@@ -244,45 +218,29 @@ class CrmErpTimeline(models.Model):
     @api.model
     def _crm_erp_last_rows(self, partner_ids, limit=5):
         """{partner id: [row dict, ...]}: the `limit` newest rows of each
-        commercial partner the user may see, as plain values. One window query
-        for all partners; a partner whose candidates were mostly hidden gets
-        a full (filtered) search."""
+        commercial partner that the user may see, as plain values; one query
+        for all partners."""
         result = {pid: [] for pid in partner_ids}
         if not partner_ids or limit <= 0:
             return result
-        candidates = limit * 4
-        company_ids = self.env.user.company_ids.ids
-        self.env.cr.execute("""
-            SELECT id, res_model, res_id, partner_id, date, kind, name, amount, currency_id, state, user_id
-              FROM (SELECT t.*, row_number() OVER (PARTITION BY t.partner_id
-                                                   ORDER BY t.date DESC NULLS LAST, t.id DESC) AS rn
-                      FROM crm_erp_timeline t
-                     WHERE t.partner_id = ANY(%s)
-                       AND (t.company_id IS NULL OR t.company_id = ANY(%s))) ranked
-             WHERE rn <= %s
-          ORDER BY partner_id, rn""", [list(partner_ids), company_ids, candidates])
+        self.check_access_rights('read')
+        query = self._where_calc([('partner_id', 'in', list(partner_ids))])
+        self._apply_ir_rules(query, 'read')
+        from_clause, where_clause, params = query.get_sql()
+        self.env.cr.execute(
+            'SELECT id, res_model, res_id, partner_id, date, kind, name, amount, currency_id, state, user_id'
+            '  FROM (SELECT "crm_erp_timeline".*, row_number() OVER ('
+            '               PARTITION BY "crm_erp_timeline".partner_id ORDER BY "crm_erp_timeline".date DESC'
+            '               NULLS LAST, "crm_erp_timeline".id DESC) AS rn'
+            '          FROM ' + from_clause + ' WHERE ' + where_clause + ') ranked'
+            ' WHERE rn <= %s ORDER BY partner_id, rn', list(params) + [limit])
         rows = self.env.cr.fetchall()
-        visible = set(rows and (self._crm_erp_visible(rows) if not self._crm_erp_unfiltered()
-                                else [row[0] for row in rows]))
-        per_partner = {}
-        for row in rows:
-            per_partner.setdefault(row[3], []).append(row)
-        short = [pid for pid, prow in per_partner.items()
-                 if len(prow) == candidates and len([r for r in prow if r[0] in visible]) < limit]
-        kept = [row for row in rows if row[0] in visible]
-        if short:
-            kept = [row for row in kept if row[3] not in short]
-            extra = self.search([('partner_id', 'in', short)])
-            kept += [(r.id, r.res_model, r.res_id, r.partner_id.id, r.date, r.kind, r.name, r.amount,
-                      r.currency_id.id, r.state, r.user_id.id) for r in extra]
         labels = dict(KINDS)
         currencies = {c.id: c.name for c in self.env['res.currency'].browse(
-            {row[8] for row in kept if row[8]})}
+            {row[8] for row in rows if row[8]})}
         users = {u.id: u.name for u in self.env['res.users'].sudo().browse(
-            {row[10] for row in kept if row[10]})}
-        for row in kept:
-            if len(result[row[3]]) >= limit:
-                continue
+            {row[10] for row in rows if row[10]})}
+        for row in rows:
             result[row[3]].append({
                 'date': row[4] and row[4][:19] or None,
                 'kind': row[5], 'kind_label': labels.get(row[5], row[5]), 'name': row[6] or '',
