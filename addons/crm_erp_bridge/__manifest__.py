@@ -15,9 +15,12 @@
         'views/account_invoice_views.xml',
         'views/crm_erp_event_views.xml',
         'views/crm_erp_bridge_menu.xml',
+        'report/crm_erp_timeline_views.xml',
+        'views/res_partner_360_views.xml',
     ],
     'demo': [
         'demo/res_users_demo.xml',
+        'demo/crm_erp_demo.xml',
     ],
     'installable': True,
 }
