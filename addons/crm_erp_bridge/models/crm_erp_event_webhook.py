@@ -51,12 +51,13 @@ class CrmErpEvent(models.Model):
                 payload = payloads[user.id].get(event.id)
                 if payload is None:     # the subscribing user cannot read the record
                     continue
-                rows.append({'name': event.name, 'endpoint_id': endpoint.id, 'event_id': event.id,
-                             'event_type_id': event.event_type_id.id, 'event_code': event.code,
-                             'partner_id': event.partner_id.id,
-                             'company_id': event.company_id.id or endpoint.company_id.id,
-                             'body': lambda key, payload=payload: json.dumps(dict(payload, id=key),
-                                                                              sort_keys=True, default=str)})
+                rows.append({
+                    'name': event.name, 'endpoint_id': endpoint.id, 'event_id': event.id,
+                    'event_type_id': event.event_type_id.id, 'event_code': event.code,
+                    'partner_id': event.partner_id.id,
+                    'company_id': event.company_id.id or endpoint.company_id.id,
+                    'body': lambda key, payload=payload: json.dumps(dict(payload, id=key), sort_keys=True,
+                                                                    default=str)})
         return self.env['crm.erp.webhook.delivery'].sudo()._insert_rows(rows)
 
     @api.model

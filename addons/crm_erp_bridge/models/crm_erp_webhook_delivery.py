@@ -38,14 +38,15 @@ class CrmErpWebhookDelivery(models.Model):
     name = fields.Char(required=True, readonly=True)
     endpoint_id = fields.Many2one('crm.erp.webhook.endpoint', required=True, readonly=True,
                                   ondelete='cascade', index=True)
-    event_id = fields.Many2one('crm.erp.event', 'Event', readonly=True, ondelete='set null', index=True)
-    event_type_id = fields.Many2one('crm.erp.event.type', 'Event Type', readonly=True, ondelete='set null')
-    event_code = fields.Char('Event Code', required=True, readonly=True)
+    event_id = fields.Many2one('crm.erp.event', readonly=True, ondelete='set null', index=True)
+    event_type_id = fields.Many2one('crm.erp.event.type', readonly=True, ondelete='set null')
+    event_code = fields.Char(required=True, readonly=True)
     partner_id = fields.Many2one('res.partner', 'Customer', readonly=True, ondelete='set null')
     company_id = fields.Many2one('res.company', readonly=True, index=True)
     idempotency_key = fields.Char(required=True, readonly=True, copy=False,
-                                  help='Sent as X-CRM-Delivery and as the payload\'s "id"; the same on every '
-                                       'retry, so the receiver can ignore a delivery it has already processed.')
+                                  help='Sent as X-CRM-Delivery and as the payload\'s "id"; the same on '
+                                       'every retry, so the receiver can ignore a delivery it has '
+                                       'already processed.')
     payload = fields.Text(required=True, readonly=True, help='JSON body, built when the event happened.')
     # progress
     state = fields.Selection(DELIVERY_STATES, required=True, default='pending', readonly=True, index=True)
@@ -222,7 +223,8 @@ class CrmErpWebhookDelivery(models.Model):
             INSERT INTO crm_erp_webhook_attempt (delivery_id, endpoint_id, company_id, date, attempt, ok,
                                                  status, error, duration_ms, create_uid, create_date,
                                                  write_uid, write_date)
-            SELECT u.id, d.endpoint_id, d.company_id, %s, u.attempts, u.state = 'delivered', u.status, u.error, u.ms,
+            SELECT u.id, d.endpoint_id, d.company_id, %s, u.attempts, u.state = 'delivered', u.status,
+                   u.error, u.ms,
                    %s, %s, %s, %s
               FROM unnest(%s::int[], %s::varchar[], %s::int[], %s::int[], %s::text[], %s::int[])
                    AS u(id, state, attempts, status, error, ms)
@@ -252,7 +254,8 @@ class CrmErpWebhookDelivery(models.Model):
             if claimed < batch:
                 break
         if given_up:
-            _logger.info('Webhooks: endpoints %s timed out or are unreachable; retried later', sorted(given_up))
+            _logger.info('Webhooks: endpoints %s timed out or are unreachable; retried later',
+                         sorted(given_up))
         return total
 
 

@@ -26,7 +26,8 @@ class CrmErpWebhookEndpoint(models.Model):
     # what and where
     name = fields.Char(required=True)
     url = fields.Char('URL', required=True,
-                      help='Where the events are posted (JSON, HTTP POST), e.g. https://erp.example.com/hooks/crm.')
+                      help='Where the events are posted (JSON, HTTP POST), '
+                           'e.g. https://erp.example.com/hooks/crm.')
     secret = fields.Char(required=True, copy=False, default=lambda self: _new_secret(),
                          groups='base.group_system',
                          help='Shared secret of the HMAC-SHA256 signature (header X-CRM-Signature).')
@@ -74,7 +75,8 @@ class CrmErpWebhookEndpoint(models.Model):
         for endpoint in self:
             problem = self._url_problem(endpoint.url or '')
             if problem:
-                raise ValidationError(_('The URL of webhook "%s" is not valid: %s') % (endpoint.name, problem))
+                raise ValidationError(_('The URL of webhook "%(name)s" is not valid: %(problem)s') % {
+                    'name': endpoint.name, 'problem': problem})
 
     @api.model
     def _url_problem(self, url):

@@ -32,7 +32,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(answer)
         except OSError:     # the sender gave up (timeout) and closed the connection
-            pass
+            receiver.abandoned += 1
 
     def log_message(self, *args):
         pass
@@ -44,7 +44,7 @@ class Receiver(object):
         self.status, self.hold = status, hold
         self.requests, self.lock = [], threading.Lock()
         self.release = threading.Event()
-        self.holding = 0
+        self.holding = self.abandoned = 0
         self.port, self.httpd, self.thread = 0, None, None
 
     @property
