@@ -32,11 +32,13 @@ from common import DB, ROOT, free_port, report
 
 FIRST, DURING_OUTAGE, OUTAGE_S, CHUNK = 5000, 1000, 60, 1000
 TAG = 'bench-webhook'
+SCRIPT = os.path.abspath(__file__)   # before odoo_env() changes directory
 
 
 # ---------------------------------------------------------------- receiver
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
+    disable_nagle_algorithm = True     # answer at once (headers and body are written apart)
 
     def do_POST(self):  # noqa: N802
         self.rfile.read(int(self.headers.get('Content-Length') or 0))
@@ -74,7 +76,7 @@ class ReceiverProcess(object):
         return 'http://127.0.0.1:%d/hooks/crm' % self.port
 
     def start(self):
-        self.proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), '--receiver', str(self.port)])
+        self.proc = subprocess.Popen([sys.executable, SCRIPT, '--receiver', str(self.port)])
         for _i in range(100):
             try:
                 requests.get(self.url, timeout=1)
@@ -127,8 +129,8 @@ def emit(env, tickets):
 
 
 def counts(env, endpoint_id):
-    env.cr.execute('SELECT state, count(*) FROM crm_erp_webhook_delivery WHERE endpoint_id = %s GROUP BY state',
-                   (endpoint_id,))
+    env.cr.execute('SELECT state, count(*) FROM crm_erp_webhook_delivery '
+                   'WHERE endpoint_id = %s GROUP BY state', (endpoint_id,))
     return dict(env.cr.fetchall())
 
 
@@ -168,7 +170,8 @@ def main():
             rate = FIRST / elapsed
             report('Webhook sender: deliveries per second to a loopback receiver (one endpoint, '
                    '`_cron_send`, batches of 500)',
-                   '%d events (ticket_closed), payloads built at emit: %.0f events/s' % (FIRST, FIRST / emit_s),
+                   '%d events (ticket_closed), payloads built at emit: %.0f events/s' % (
+                       FIRST, FIRST / emit_s),
                    '%.0f deliveries/s (%d in %.1f s)' % (rate, FIRST, elapsed), '>= 200/s')
 
             # 2. receiver down for a minute

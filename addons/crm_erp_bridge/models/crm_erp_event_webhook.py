@@ -36,26 +36,31 @@ class CrmErpEvent(models.Model):
         user, one multi-row insert. Returns the new delivery ids."""
         if not self:
             return []
+        self.env.cr.execute(
+            'SELECT id, name, event_type_id, code, date, model, res_id, partner_id, company_id '
+            'FROM crm_erp_event WHERE id IN %s ORDER BY id', (tuple(self.ids),))
+        columns = [column[0] for column in self.env.cr.description]
+        events = [dict(zip(columns, row)) for row in self.env.cr.fetchall()]
         endpoints = self.env['crm.erp.webhook.endpoint'].sudo().search(
-            [('event_type_ids', 'in', self.mapped('event_type_id').ids)])
+            [('event_type_ids', 'in', list({e['event_type_id'] for e in events}))])
         rows, payloads = [], {}
         for endpoint in endpoints:
-            events = self.filtered(lambda e, ep=endpoint: e.event_type_id in ep.event_type_ids and (
-                not e.company_id or e.company_id == ep.company_id))
-            if not events:
+            type_ids, company_id = set(endpoint.event_type_ids.ids), endpoint.company_id.id
+            mine = [e for e in events
+                    if e['event_type_id'] in type_ids and e['company_id'] in (None, company_id)]
+            if not mine:
                 continue
             user = endpoint.user_id
             if user.id not in payloads:
-                payloads[user.id] = self._crm_erp_webhook_payloads(user)
-            for event in events:
-                payload = payloads[user.id].get(event.id)
+                payloads[user.id] = self._crm_erp_webhook_payloads(user, events)
+            for event in mine:
+                payload = payloads[user.id].get(event['id'])
                 if payload is None:     # the subscribing user cannot read the record
                     continue
                 rows.append({
-                    'name': event.name, 'endpoint_id': endpoint.id, 'event_id': event.id,
-                    'event_type_id': event.event_type_id.id, 'event_code': event.code,
-                    'partner_id': event.partner_id.id,
-                    'company_id': event.company_id.id or endpoint.company_id.id,
+                    'name': event['name'], 'endpoint_id': endpoint.id, 'event_id': event['id'],
+                    'event_type_id': event['event_type_id'], 'event_code': event['code'],
+                    'partner_id': event['partner_id'], 'company_id': event['company_id'] or company_id,
                     'body': lambda key, payload=payload: json.dumps(dict(payload, id=key), sort_keys=True,
                                                                     default=str)})
         return self.env['crm.erp.webhook.delivery'].sudo()._insert_rows(rows)
@@ -68,28 +73,32 @@ class CrmErpEvent(models.Model):
     def _crm_erp_webhook_customer_fields(self):
         return list(CUSTOMER_FIELDS)
 
-    @api.multi
-    def _crm_erp_webhook_payloads(self, user):
-        """{event id: payload dict (without its key)} for the events whose
-        record `user` may read; the record's and the customer's fields are
-        those `user` may read (model ACL, record rules, field groups)."""
-        records = {}
-        for model, recs in self._crm_erp_records().items():
-            records[model] = self._crm_erp_webhook_read(recs, user, self._crm_erp_webhook_fields(model))
-        customers = self._crm_erp_webhook_read(self.mapped('partner_id'), user,
+    @api.model
+    def _crm_erp_webhook_payloads(self, user, events):
+        """{event id: payload dict (without its key)} for the `events` (dicts
+        of event columns) whose record `user` may read; the record's and the
+        customer's fields are those `user` may read (model ACL, record rules,
+        field groups)."""
+        by_model = {}
+        for event in events:
+            by_model.setdefault(event['model'], set()).add(event['res_id'])
+        records = {model: self._crm_erp_webhook_read(self.env[model].browse(list(ids)), user,
+                                                     self._crm_erp_webhook_fields(model))
+                   for model, ids in by_model.items()}
+        partner_ids = list({event['partner_id'] for event in events if event['partner_id']})
+        customers = self._crm_erp_webhook_read(self.env['res.partner'].browse(partner_ids), user,
                                                self._crm_erp_webhook_customer_fields())
         result = {}
-        for event in self:
-            values = records.get(event.model, {}).get(event.res_id)
+        for event in events:
+            values = records[event['model']].get(event['res_id'])
             if values is None:
                 continue
-            customer = customers.get(event.partner_id.id) if event.partner_id else None
-            result[event.id] = {
-                'event': event.code,
-                'event_id': event.id,
-                'date': event.date.replace(' ', 'T') + 'Z',
-                'record': {'model': event.model, 'id': event.res_id, 'fields': values},
-                'customer': customer,
+            result[event['id']] = {
+                'event': event['code'],
+                'event_id': event['id'],
+                'date': event['date'].replace(' ', 'T') + 'Z',
+                'record': {'model': event['model'], 'id': event['res_id'], 'fields': values},
+                'customer': customers.get(event['partner_id']) if event['partner_id'] else None,
             }
         return result
 

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
+    disable_nagle_algorithm = True     # answer at once (headers and body are written apart)
 
     def do_POST(self):  # noqa: N802 (http.server's name)
         receiver = self.server.receiver
