@@ -13,8 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-MAX_WORKERS = 16          # concurrent requests in one run, all endpoints together
-PER_ENDPOINT = 4          # concurrent requests to one endpoint
+MAX_WORKERS = 32          # concurrent requests in one run, all endpoints together
+PER_ENDPOINT = 8          # concurrent requests to one endpoint
 USER_AGENT = 'CRM-Suite-Webhooks/1.0'
 
 
@@ -66,10 +66,14 @@ def post_all(jobs, deadline=None):
     by_endpoint = {}
     for job in jobs:
         by_endpoint.setdefault(job.endpoint_id, []).append(job)
-    lanes = []
+    per_endpoint = []
     for endpoint_jobs in by_endpoint.values():
         count = min(PER_ENDPOINT, len(endpoint_jobs))
-        lanes += [endpoint_jobs[i::count] for i in range(count)]
+        per_endpoint.append([endpoint_jobs[i::count] for i in range(count)])
+    # first lane of every endpoint, then the second of every endpoint...: with
+    # more lanes than workers, every endpoint still starts at once
+    lanes = [lane for rank in range(PER_ENDPOINT) for lanes_of in per_endpoint
+             for lane in lanes_of[rank:rank + 1]]
     given_up = set()
     lock = threading.Lock()
 
