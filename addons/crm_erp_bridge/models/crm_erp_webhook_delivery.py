@@ -146,13 +146,13 @@ class CrmErpWebhookDelivery(models.Model):
     def _claim(self, limit=200, now=None, skip_endpoints=(), ids=None):
         """Lock and return due deliveries (rows of `_CLAIM`). Rows another
         transaction holds are skipped, so concurrent senders never share a row."""
-        where = ["d.state IN ('pending', 'failed')", 'e.active', 'NOT COALESCE(e.paused, false)']
+        where = ["d.state IN ('pending', 'failed')", 'e.active']
         params = {'limit': limit, 'now': now or fields.Datetime.now(),
                   'skip': list(skip_endpoints), 'ids': list(ids or [])}
-        if ids is not None:
+        if ids is not None:     # asked for by a person (test event, Retry Now): paused or not
             where.append('d.id = ANY(%(ids)s)')
         else:
-            where.append('d.next_attempt <= %(now)s')
+            where += ['d.next_attempt <= %(now)s', 'NOT COALESCE(e.paused, false)']
         if skip_endpoints:
             where.append('NOT (d.endpoint_id = ANY(%(skip)s))')
         self.env.cr.execute(self._CLAIM.format(where=' AND '.join(where)), params)
@@ -169,8 +169,9 @@ class CrmErpWebhookDelivery(models.Model):
 
     @api.multi
     def _send(self, now=None):
-        """Send these deliveries now, whatever their next attempt time
-        (test event, Retry now); paused or archived endpoints excepted."""
+        """Send these deliveries now, whatever their next attempt time or
+        a pause of their endpoint (test event, Retry Now); archived
+        endpoints excepted."""
         rows = self._claim(limit=len(self.ids), now=now, ids=self.ids)
         return self._send_claimed(rows, now=now)
 

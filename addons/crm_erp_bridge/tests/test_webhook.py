@@ -220,10 +220,13 @@ class TestWebhookOutbox(WebhookCase):
         self.assertEqual(self.send()[0], 0)
         self.make_order()
         self.assertEqual(endpoint.pending_count, 2, 'a paused endpoint still collects its deliveries')
+        # a test event is sent even while paused (the administrator asked for it)
+        endpoint.action_send_test()
+        self.assertEqual(self.receiver.requests[-1]['headers']['X-CRM-Event'], 'test')
         endpoint.action_resume()
         self.assertEqual(self.send()[0], 2)
         endpoint.invalidate_cache()
-        self.assertEqual(endpoint.delivered_count, 2)
+        self.assertEqual((endpoint.delivered_count, endpoint.pending_count), (3, 0))
 
 
 class TestWebhookRights(WebhookCase):
