@@ -139,6 +139,9 @@ class CrmErpWebhookEndpoint(models.Model):
         action = self.env.ref('crm_erp_bridge.crm_erp_webhook_delivery_action').read()[0]
         action['domain'] = [('endpoint_id', '=', self.id)]
         action['context'] = {'default_endpoint_id': self.id}
+        state = self.env.context.get('webhook_state')
+        if state in STATES:     # the smart button clicked: its state as the filter
+            action['context']['search_default_%s' % state] = 1
         return action
 
     @api.multi

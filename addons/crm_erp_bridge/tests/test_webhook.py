@@ -110,6 +110,10 @@ class TestWebhookOutbox(WebhookCase):
         test_delivery = self.deliveries(endpoint)[-1]
         self.assertEqual((test_delivery.event_code, test_delivery.state), ('test', 'delivered'))
         self.assertEqual((endpoint.delivered_count, endpoint.pending_count, endpoint.dead_count), (2, 0, 0))
+        action = endpoint.with_context(webhook_state='delivered').action_view_deliveries()
+        self.assertEqual(self.env['crm.erp.webhook.delivery'].search(action['domain']),
+                         self.deliveries(endpoint))
+        self.assertEqual(action['context'].get('search_default_delivered'), 1)
 
     def test_500_retries_with_backoff_then_dead(self):
         self.receiver.status = 500
