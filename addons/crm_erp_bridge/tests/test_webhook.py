@@ -254,6 +254,16 @@ class TestWebhookRights(WebhookCase):
         with self.assertRaises(AccessError):
             self.env['res.partner'].sudo(self.rep).browse(self.customer.id).read(['total_invoiced'])
 
+    def test_other_company(self):
+        company_b = self.env['res.company'].create({'name': 'Webhook Test Company B'})
+        endpoint_b = self.endpoint(company_id=company_b.id, name='company B')
+        endpoint_a = self.endpoint(name='company A')
+        self.make_order()
+        self.assertFalse(self.deliveries(endpoint_b), 'the events of company A are not sent to company B')
+        self.assertEqual(len(self.deliveries(endpoint_a)), 1)
+        with self.assertRaises(AccessError):
+            endpoint_b.sudo(self.admin).read(['name'])
+
     def test_bad_url(self):
         Endpoint = self.env['crm.erp.webhook.endpoint']
         for url in ('ftp://erp.example.com/hooks', 'erp.example.com/hooks', 'https://', 'http:///path',
