@@ -67,6 +67,7 @@ class TestWebhookOutbox(WebhookCase):
                          {'id': self.customer.id, 'name': self.customer.display_name})
         self.assertEqual(payload['customer']['id'], self.customer.id)
         self.assertEqual(payload['event_id'], delivery.event_id.id)
+        self.assertEqual(payload['date'], delivery.event_id.date.replace(' ', 'T') + 'Z')
         # the change rolled back: its outbox row goes with it
         other = self.make_order(confirm=False)
         with self.assertRaises(ZeroDivisionError):
