@@ -14,6 +14,8 @@
         'data/crm_erp_event_data.xml',
         'views/account_invoice_views.xml',
         'views/crm_erp_event_views.xml',
+        'data/crm_erp_webhook_data.xml',
+        'views/crm_erp_webhook_views.xml',
         'views/crm_erp_bridge_menu.xml',
         'report/crm_erp_timeline_views.xml',
         'views/res_partner_360_views.xml',
@@ -21,6 +23,7 @@
     'demo': [
         'demo/res_users_demo.xml',
         'demo/crm_erp_demo.xml',
+        'demo/crm_erp_webhook_demo.xml',
     ],
     'installable': True,
 }

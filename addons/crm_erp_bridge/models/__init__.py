@@ -7,3 +7,6 @@ from . import account_invoice_event
 from . import crm_service_ticket_event
 from . import res_partner_360
 from . import crm_erp_demo
+from . import crm_erp_webhook_endpoint
+from . import crm_erp_webhook_delivery
+from . import crm_erp_event_webhook
