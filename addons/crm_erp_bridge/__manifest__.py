@@ -14,10 +14,12 @@
         'data/crm_erp_event_data.xml',
         'views/account_invoice_views.xml',
         'views/crm_erp_event_views.xml',
+        'views/crm_erp_api_key_views.xml',
         'views/crm_erp_bridge_menu.xml',
     ],
     'demo': [
         'demo/res_users_demo.xml',
+        'demo/crm_erp_api_key_demo.xml',
     ],
     'installable': True,
 }
