@@ -122,6 +122,21 @@ SCHEMAS = {
 }
 
 
+def _get_request(root, httprequest):
+    """Odoo 11 turns every request with a JSON content type into a JSON-RPC
+    request (and answers JSON-RPC envelopes, with a traceback in debug
+    mode). The API speaks plain JSON over HTTP: its requests are ordinary
+    HTTP requests whatever their content type. (The same approach as the
+    OCA's base_rest for these versions.)"""
+    if httprequest.path == PREFIX or httprequest.path.startswith(PREFIX + '/'):
+        return http.HttpRequest(httprequest)
+    return _odoo_get_request(root, httprequest)
+
+
+_odoo_get_request = http.Root.get_request
+http.Root.get_request = _get_request
+
+
 def _m2o(record):
     return {'id': record.id, 'name': record.display_name} if record else None
 
@@ -499,6 +514,9 @@ class CrmErpApi(http.Controller):
         values = {key: body[key] for key in ('name', 'contact_name', 'partner_name', 'street', 'city',
                                              'zip', 'vat', 'description') if key in body}
         values['type'] = body.get('type', 'lead')
+        # the API is an intake channel: its leads are routed by the assignment
+        # rules (crm_sales), never kept by the integration user
+        values['user_id'] = False
         if 'expected_revenue' in body:
             values['planned_revenue'] = body['expected_revenue']
         if 'country' in body:
@@ -523,6 +541,12 @@ class CrmErpApi(http.Controller):
         # who got the lead even when the rules keep it from reading it now
         routed = lead.sudo()
         readable = bool(env['crm.lead'].search_count([('id', '=', lead.id)]))
+        # read() the similar records alone: attribute access would prefetch
+        # every lead of the environment, the new one included, which the
+        # user may not read any more
+        similar = lead.duplicate_lead_ids.read(['name', 'type', 'user_id'])
+        hidden = lead.duplicate_hidden_count
+        contacts = lead.duplicate_partner_ids.read(['display_name'])
         return {
             'id': lead.id,
             'type': routed.type,
@@ -531,9 +555,10 @@ class CrmErpApi(http.Controller):
             'partner': _m2o(routed.partner_id),
             'salesperson': _m2o(routed.user_id),
             'team': _m2o(routed.team_id),
-            'similar_leads': [{'id': dup.id, 'name': dup.name, 'type': dup.type,
-                               'salesperson': _m2o(dup.user_id)} for dup in lead.duplicate_lead_ids],
-            'similar_hidden_count': lead.duplicate_hidden_count,
-            'matching_contacts': [{'id': p.id, 'name': p.display_name}
-                                  for p in lead.duplicate_partner_ids],
+            'similar_leads': [{'id': dup['id'], 'name': dup['name'], 'type': dup['type'],
+                               'salesperson': dup['user_id'] and {'id': dup['user_id'][0],
+                                                                  'name': dup['user_id'][1]} or None}
+                              for dup in similar],
+            'similar_hidden_count': hidden,
+            'matching_contacts': [{'id': p['id'], 'name': p['display_name']} for p in contacts],
         }

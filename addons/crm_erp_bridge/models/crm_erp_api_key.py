@@ -116,7 +116,7 @@ class CrmErpApiKey(models.Model):
             usage = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         for key in self:
             last_used, count = usage.get(key.id, (False, 0))
-            key.last_used = last_used and fields.Datetime.to_string(last_used)
+            key.last_used = last_used
             key.window_count = count
 
     @api.constrains('user_id', 'company_id')
