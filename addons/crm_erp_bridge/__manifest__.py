@@ -16,9 +16,12 @@
         'views/crm_erp_event_views.xml',
         'views/crm_erp_api_key_views.xml',
         'views/crm_erp_bridge_menu.xml',
+        'report/crm_erp_timeline_views.xml',
+        'views/res_partner_360_views.xml',
     ],
     'demo': [
         'demo/res_users_demo.xml',
+        'demo/crm_erp_demo.xml',
         'demo/crm_erp_api_key_demo.xml',
     ],
     'installable': True,

@@ -362,14 +362,11 @@ class CrmErpApi(http.Controller):
         return result
 
     def _summaries(self, commercials):
-        """{partner id: the customer 360 summary} (crm_erp_bridge's
-        res.partner._crm_erp_360_summary(), computed as the key's user)."""
-        if not commercials or not hasattr(commercials, '_crm_erp_360_summary'):
+        """{partner id: the customer 360 summary}: res.partner's
+        `_crm_erp_360_summary()` (set-based), computed as the key's user."""
+        if not commercials:
             return {}
-        result = {}
-        for partner in commercials:
-            result[partner.id] = partner._crm_erp_360_summary()
-        return result
+        return commercials._crm_erp_360_summary()
 
     def _open_leads(self, Lead, domain, limit):
         if not Lead.check_access_rights('read', raise_exception=False):

@@ -5,4 +5,6 @@ from . import sale_order_event
 from . import stock_picking_event
 from . import account_invoice_event
 from . import crm_service_ticket_event
+from . import res_partner_360
+from . import crm_erp_demo
 from . import crm_erp_api_key
