@@ -11,6 +11,7 @@ from odoo.tests import common as odoo_common
 from tests.common import HttpCase, create_user
 
 from odoo.addons.crm_erp_bridge.controllers.api import OPENAPI_PATH, PREFIX, CrmErpApi
+from odoo.addons.crm_erp_bridge.models.res_partner_360 import SUMMARY_KEYS
 
 BAD_INPUT = [
     # (path, raw body, status, error code, fields at fault)
@@ -207,6 +208,18 @@ class TestApiHttp(HttpCase):
         self.assertEqual(data['query'], {'email': 'liu.yang@silk.example.com'})
         self.assertEqual([c['id'] for c in data['customers']], [self.customer.id])
         self.assertEqual(data['customers'][0]['salesperson']['id'], self.rep.id)
+
+    def test_lookup_gives_the_customer_360_summary_as_the_key_user_sees_it(self):
+        data = self.call('/lookup', {'phone': '+86 139 1234 5678'}).json()
+        summary = data['customers'][0]['summary']
+        self.assertEqual(tuple(summary), SUMMARY_KEYS)
+        self.assertEqual((summary['id'], summary['name'], summary['salesperson']),
+                         (self.customer.id, 'Hangzhou Silk Test Co', self.rep.name))
+        self.assertEqual(summary['open_tickets'], 1)
+        self.assertEqual(summary, self.customer.sudo(self.agent)._crm_erp_360_summary()[self.customer.id])
+        # a rep who may not read tickets is not told about them
+        summary = self.call('/lookup', {'phone': '+86 139 1234 5678'}, user=self.rep).json()['customers'][0]
+        self.assertEqual(summary['summary']['open_tickets'], 0)
 
     def test_lookup_shows_only_what_the_key_user_may_read(self):
         # the customer's own rep sees their opportunity, not the other rep's; no tickets at all
