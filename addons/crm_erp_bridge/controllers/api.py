@@ -20,7 +20,7 @@ from psycopg2 import OperationalError
 
 import odoo
 from odoo import _, fields, http
-from odoo.exceptions import AccessDenied, AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
@@ -225,8 +225,9 @@ class CrmErpApi(http.Controller):
             allowed, retry_after = Key._api_count_call(key_id, limit)
             if not allowed:
                 raise ApiError(429, 'rate_limited', _(
-                    'Too many requests: this key may make %d calls a minute. Try again in %d '
-                    'seconds.') % (limit, retry_after), headers=[('Retry-After', str(retry_after))])
+                    'Too many requests: this key may make %(limit)d calls a minute. Try again in '
+                    '%(seconds)d seconds.') % {'limit': limit, 'seconds': retry_after},
+                    headers=[('Retry-After', str(retry_after))])
         return uid
 
     def _parse_body(self, schema):
@@ -416,7 +417,8 @@ class CrmErpApi(http.Controller):
         if 'date' not in body:
             return fields.Datetime.now()
         try:
-            return fields.Datetime.to_string(fields.Datetime.from_string(body['date'].rstrip('Z').replace('T', ' ')))
+            value = body['date'].rstrip('Z').replace('T', ' ')
+            return fields.Datetime.to_string(fields.Datetime.from_string(value))
         except ValueError:
             raise ApiError(400, 'invalid_body', _('Some fields are missing or wrong.'), {
                 'date': _('must be a UTC date and time: YYYY-MM-DDTHH:MM:SS')})

@@ -30,7 +30,8 @@ BAD_INPUT = [
     ('/lookup', b'{"phone": "123"}', 400, 'invalid_body', ['phone']),
     ('/lookup', b'{"email": "not-an-email"}', 400, 'invalid_body', ['email']),
     ('/calls', b'{"phone": "+86 139 1234 5678"}', 400, 'invalid_body', ['direction']),
-    ('/calls', b'{"phone": "+86 139 1234 5678", "direction": "sideways"}', 400, 'invalid_body', ['direction']),
+    ('/calls', b'{"phone": "+86 139 1234 5678", "direction": "sideways"}', 400, 'invalid_body',
+     ['direction']),
     ('/calls', b'{"phone": "+86 139 1234 5678", "direction": "in", "duration": true}', 400, 'invalid_body',
      ['duration']),
     ('/calls', b'{"phone": "+86 139 1234 5678", "direction": "in", "duration": -3}', 400, 'invalid_body',
@@ -264,7 +265,8 @@ class TestApiHttp(HttpCase):
         # other keys are not affected
         self.assertEqual(self.call('/lookup', {'phone': '13912345678'}, user=self.rep).status_code, 200)
         # the next window starts afresh
-        self.env.cr.execute("UPDATE crm_erp_api_key_usage SET window_start = window_start - interval '1 minute' "
+        self.env.cr.execute("UPDATE crm_erp_api_key_usage "
+                            "SET window_start = window_start - interval '1 minute' "
                             "WHERE key_id = %s", (key.id,))
         self.assertEqual(self.call('/lookup', {'phone': '13912345678'}).status_code, 200)
 
@@ -318,7 +320,8 @@ class TestApiHttp(HttpCase):
         after = self.counts()
         self.assertEqual(after['crm.service.ticket'], before['crm.service.ticket'] + 1)
         # on an existing ticket: a note, no new ticket
-        res = self.call('/calls', {'partner_id': self.contact.id, 'direction': 'out', 'ticket_id': self.ticket.id,
+        res = self.call('/calls', {'partner_id': self.contact.id, 'direction': 'out',
+                                   'ticket_id': self.ticket.id,
                                    'summary': 'Replacement sent.', 'outcome': 'resolved'})
         self.assertEqual((res.status_code, res.json()['ticket']['id'], res.json()['outcome']),
                          (201, self.ticket.id, 'resolved'))
@@ -338,7 +341,8 @@ class TestApiHttp(HttpCase):
         before = self.counts()
         before_ticket = (self.ticket.stage_id, len(self.ticket.message_ids))
         # the call is saved and noted on the ticket, then closing the complaint is refused
-        res = self.call('/calls', {'partner_id': self.contact.id, 'direction': 'in', 'ticket_id': self.ticket.id,
+        res = self.call('/calls', {'partner_id': self.contact.id, 'direction': 'in',
+                                   'ticket_id': self.ticket.id,
                                    'summary': 'Customer says it is fine now.', 'outcome': 'resolved'})
         error = self.assertError(res, 400, 'rejected')
         self.assertIn('complaint', error['message'].lower())
@@ -352,7 +356,8 @@ class TestApiHttp(HttpCase):
             'name': 'China (API test)', 'sequence': 1, 'team_id': self.team.id,
             'country_ids': [(6, 0, self.china.ids)], 'member_ids': [(0, 0, {'user_id': self.rep2.id})]})
         Lead = self.env['crm.lead'].with_context(crm_sales_skip_pipeline=True)
-        seen = Lead.create({'name': 'Old enquiry', 'email_from': 'liu.yang@silk.example.com', 'user_id': False})
+        seen = Lead.create({'name': 'Old enquiry', 'email_from': 'liu.yang@silk.example.com',
+                            'user_id': False})
         hidden = Lead.create({'name': 'Rep lead', 'email_from': 'LIU.YANG@silk.example.com',
                               'user_id': self.rep.id})
         res = self.call('/leads', {'name': 'Silk ties for a hotel chain', 'contact_name': 'Liu Yang',
@@ -362,7 +367,8 @@ class TestApiHttp(HttpCase):
         data = res.json()
         lead = self.env['crm.lead'].browse(data['id'])
         self.assertEqual((lead.user_id, lead.team_id, lead.partner_id, lead.country_id, lead.planned_revenue,
-                          lead.type), (self.rep2, self.team, self.contact, self.china, 25000.0, 'opportunity'))
+                          lead.type),
+                         (self.rep2, self.team, self.contact, self.china, 25000.0, 'opportunity'))
         self.assertEqual(lead.create_uid, self.agent)
         self.assertEqual((data['salesperson']['id'], data['team']['id'], data['partner']['id']),
                          (self.rep2.id, self.team.id, self.contact.id))

@@ -37,8 +37,8 @@ class TestApiKey(SavepointCase):
         self.assertEqual(self.key.generated_by_id, self.admin)
         # the wizard shows it from the action's context only
         reveal = self.env[action['res_model']].sudo(self.admin).browse(action['res_id'])
-        self.assertEqual(reveal.with_context(action['context']).key, plain)
-        self.assertFalse(reveal.with_context({}).key)
+        self.assertEqual(reveal.with_context(**action['context']).key, plain)
+        self.assertFalse(reveal.key)
         # the plaintext is nowhere in the database: key, wizard, chatter, tracking
         for table in ('crm_erp_api_key', 'crm_erp_api_key_reveal', 'mail_message', 'mail_tracking_value'):
             self.env.cr.execute('SELECT count(*) FROM %s t WHERE row_to_json(t)::text LIKE %%s' % table,
