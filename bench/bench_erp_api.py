@@ -6,7 +6,7 @@ companies, each with a mobile number (+86 139 ...) and its normalised form,
 user (sales rep and service agent) with an API key.
 Load: 20 concurrent clients on loopback, each sending lookups of random
 customers' numbers written in different formats, against Odoo served with
-6 workers (prefork); after a warm-up of every worker. Also one client
+4 workers (prefork); after a warm-up of every worker. Also one client
 alone, for the cost of one call. Target: p95 < 100 ms with 20 clients.
 """
 import os
@@ -21,7 +21,7 @@ from common import DB, ROOT, odoo_server, report, summary
 
 CUSTOMERS, LEADS = 50000, 5000
 CLIENTS, REQUESTS = 20, 30
-WORKERS = 6
+WORKERS = 4
 TAG = 'bench-api'
 FORMATS = ['+86 139 {a} {b}', '0086-139-{a}-{b}', '(+86) 139.{a}.{b}', '139{a}{b}', '139 {a} {b}']
 
@@ -95,6 +95,10 @@ def drop_data(odoo, made):
             partner = user.partner_id
             user.unlink()
             partner.unlink()
+            # nothing but the leads deleted above refers to these partners: skip
+            # the checks of the ~100 foreign keys to res_partner (50,000 rows x
+            # 100 checks would take minutes); this transaction only
+            cr.execute('SET LOCAL session_replication_role = replica')
             cr.execute('DELETE FROM res_partner WHERE id IN %s', (tuple(made['partners']),))
             cr.commit()
 
