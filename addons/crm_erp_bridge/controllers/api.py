@@ -32,6 +32,7 @@ PREFIX = '/api/crm/v1'
 OPENAPI_PATH = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'docs',
                             'crm_erp_api.openapi.json')
 MAX_BODY = 64 * 1024
+MAX_ID = 2 ** 31 - 1     # PostgreSQL integer: a bigger id is a bad request, not a server error
 
 ACTIVITY_OUTCOMES = ('reached', 'interested', 'not_interested', 'no_answer', 'follow_up')
 TICKET_OUTCOMES = ('resolved', 'ticket_created', 'ticket_updated', 'no_answer', 'callback')
@@ -90,7 +91,7 @@ SCHEMAS = {
         'limit': F('integer', minimum=1, maximum=50),
     },
     'calls': {
-        'partner_id': F('integer', minimum=1),
+        'partner_id': F('integer', minimum=1, maximum=MAX_ID),
         'phone': F('string', max_length=64),
         'country': F('string', max_length=2),
         'direction': F('string', required=True, choices=('in', 'out')),
@@ -100,8 +101,8 @@ SCHEMAS = {
         'outcome': F('string', choices=tuple(sorted(set(ACTIVITY_OUTCOMES + TICKET_OUTCOMES)))),
         'date': F('string', max_length=20),
         'ticket': F('boolean'),
-        'ticket_id': F('integer', minimum=1),
-        'team_id': F('integer', minimum=1),
+        'ticket_id': F('integer', minimum=1, maximum=MAX_ID),
+        'team_id': F('integer', minimum=1, maximum=MAX_ID),
     },
     'leads': {
         'name': F('string', required=True, max_length=200),
@@ -120,6 +121,11 @@ SCHEMAS = {
         'expected_revenue': F('number', minimum=0),
     },
 }
+
+
+def _no_constant(name):
+    """NaN and Infinity are not JSON (Python's json accepts them)."""
+    raise ValueError(_('%s is not a JSON value') % name)
 
 
 def _get_request(root, httprequest):
@@ -235,7 +241,7 @@ class CrmErpApi(http.Controller):
         if len(raw) > MAX_BODY:
             raise ApiError(413, 'too_large', _('The request body is larger than %d KB.') % (MAX_BODY // 1024))
         try:
-            body = json.loads(raw.decode('utf-8'))
+            body = json.loads(raw.decode('utf-8'), parse_constant=_no_constant)
         except (ValueError, UnicodeDecodeError) as error:
             raise ApiError(400, 'invalid_json', _('The request body is not valid JSON (UTF-8): %s') % error)
         if not isinstance(body, dict):

@@ -44,12 +44,16 @@ BAD_INPUT = [
      'invalid_body', ['date']),
     ('/calls', b'{"direction": "in"}', 400, 'invalid_body', ['partner_id']),
     ('/calls', b'{"partner_id": "12", "direction": "in"}', 400, 'invalid_body', ['partner_id']),
+    ('/calls', b'{"partner_id": 1099511627776, "direction": "in", "ticket_id": 0}', 400, 'invalid_body',
+     ['partner_id', 'ticket_id']),
     ('/leads', b'{"contact_name": "Zhang Min"}', 400, 'invalid_body', ['name']),
     ('/leads', b'{"name": "   "}', 400, 'invalid_body', ['name']),
     ('/leads', b'{"name": "x", "email": "zhang@", "phone": "12", "country": "XX"}', 400, 'invalid_body',
      ['email', 'phone', 'country']),
     ('/leads', b'{"name": "x", "expected_revenue": "lots"}', 400, 'invalid_body', ['expected_revenue']),
     ('/leads', b'{"name": "x", "user_id": 1}', 400, 'invalid_body', ['user_id']),
+    ('/leads', b'{"name": "x", "expected_revenue": NaN}', 400, 'invalid_json', []),
+    ('/calls', b'{"partner_id": 1, "direction": "in", "duration": Infinity}', 400, 'invalid_json', []),
 ]
 
 PHONE_FORMATS = ['+86 139 1234 5678', '+8613912345678', '0086-139-1234-5678', '0086 139.1234.5678',
