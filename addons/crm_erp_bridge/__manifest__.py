@@ -16,6 +16,7 @@
         'views/crm_erp_event_views.xml',
         'data/crm_erp_webhook_data.xml',
         'views/crm_erp_webhook_views.xml',
+        'views/crm_erp_api_key_views.xml',
         'views/crm_erp_bridge_menu.xml',
         'report/crm_erp_timeline_views.xml',
         'views/res_partner_360_views.xml',
@@ -24,6 +25,7 @@
         'demo/res_users_demo.xml',
         'demo/crm_erp_demo.xml',
         'demo/crm_erp_webhook_demo.xml',
+        'demo/crm_erp_api_key_demo.xml',
     ],
     'installable': True,
 }

@@ -10,3 +10,4 @@ from . import crm_erp_demo
 from . import crm_erp_webhook_endpoint
 from . import crm_erp_webhook_delivery
 from . import crm_erp_event_webhook
+from . import crm_erp_api_key
