@@ -14,10 +14,14 @@
         'data/crm_erp_event_data.xml',
         'views/account_invoice_views.xml',
         'views/crm_erp_event_views.xml',
+        'views/crm_erp_lead_line_views.xml',
+        'views/crm_lead_order_views.xml',
+        'views/sale_order_availability_views.xml',
         'views/crm_erp_bridge_menu.xml',
     ],
     'demo': [
         'demo/res_users_demo.xml',
+        'demo/crm_erp_lead_line_demo.xml',
     ],
     'installable': True,
 }

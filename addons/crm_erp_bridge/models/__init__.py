@@ -5,3 +5,7 @@ from . import sale_order_event
 from . import stock_picking_event
 from . import account_invoice_event
 from . import crm_service_ticket_event
+from . import crm_erp_availability
+from . import crm_erp_lead_line
+from . import crm_lead_order
+from . import sale_order_availability
