@@ -158,7 +158,7 @@ class CrmErpAvailabilityMixin(models.AbstractModel):
                 'qty_on_hand': on_hand, 'qty_forecast': forecast,
                 'wh_qty_on_hand': wh_on_hand, 'wh_qty_forecast': wh_forecast,
                 'availability': availability,
-                'html': self._crm_erp_availability_table(rows, p['warehouse'], uom) if stock_needed else False,
+                'html': stock_needed and self._crm_erp_availability_table(rows, p['warehouse'], uom),
                 'date_expected': date_expected and fields.Date.to_string(date_expected),
             }
         return data
@@ -172,11 +172,13 @@ class CrmErpAvailabilityMixin(models.AbstractModel):
         body = []
         for warehouse, on_hand, forecast in rows:
             style = ' style="font-weight: bold;"' if warehouse == chosen else ''
-            body.append('<tr%s><td>%s</td><td class="text-right">%s</td><td class="text-right">%s</td></tr>' % (
-                style, html_escape(warehouse.name), fmt % on_hand, fmt % forecast))
+            body.append('<tr%s><td>%s</td><td class="text-right">%s</td>'
+                        '<td class="text-right">%s</td></tr>' % (
+                            style, html_escape(warehouse.name), fmt % on_hand, fmt % forecast))
         body.append('<tr style="border-top: 1px solid #ccc;"><td>%s</td><td class="text-right">%s</td>'
                     '<td class="text-right">%s</td></tr>' % (
-                        html_escape(_('Total')), fmt % sum(r[1] for r in rows), fmt % sum(r[2] for r in rows)))
+                        html_escape(_('Total')), fmt % sum(r[1] for r in rows),
+                        fmt % sum(r[2] for r in rows)))
         return ('<table class="table table-condensed o_crm_erp_availability"><thead><tr><th>%s</th>'
                 '<th class="text-right">%s</th><th class="text-right">%s</th></tr></thead><tbody>%s</tbody>'
                 '</table>') % (html_escape(_('Warehouse')),

@@ -43,7 +43,8 @@ class CrmErpLeadLine(models.Model):
     @api.depends('product_uom_qty', 'price_unit', 'discount')
     def _compute_price_subtotal(self):
         for line in self:
-            line.price_subtotal = line.product_uom_qty * line.price_unit * (1 - (line.discount or 0.0) / 100.0)
+            discount = 1 - (line.discount or 0.0) / 100.0
+            line.price_subtotal = line.product_uom_qty * line.price_unit * discount
 
     # ------------------------------------------------------------------
     # Availability (crm.erp.availability.mixin)
@@ -52,7 +53,8 @@ class CrmErpLeadLine(models.Model):
     def _crm_erp_today(self):
         """Start date of the expected delivery: today, or the date given in
         the context key ``crm_erp_today`` (tests, what-if)."""
-        return fields.Date.from_string(self.env.context.get('crm_erp_today') or fields.Date.context_today(self))
+        today = self.env.context.get('crm_erp_today') or fields.Date.context_today(self)
+        return fields.Date.from_string(today)
 
     @api.multi
     def _crm_erp_stock_params(self):

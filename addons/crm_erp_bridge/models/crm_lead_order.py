@@ -21,7 +21,8 @@ class CrmLead(models.Model):
     crm_erp_pricelist_id = fields.Many2one(
         'product.pricelist', 'Pricelist', compute='_compute_crm_erp_pricelist_id',
         help="The customer's pricelist, which prices the product lines and the quotation.")
-    crm_erp_currency_id = fields.Many2one('res.currency', 'Lines Currency', compute='_compute_crm_erp_pricelist_id')
+    crm_erp_currency_id = fields.Many2one('res.currency', 'Lines Currency',
+                                          compute='_compute_crm_erp_pricelist_id')
     crm_erp_amount_total = fields.Monetary(
         'Products Total', compute='_compute_crm_erp_amount_total', currency_field='crm_erp_currency_id',
         help='Total of the product lines, without taxes, in the pricelist currency.')
@@ -43,7 +44,8 @@ class CrmLead(models.Model):
 
     @api.depends('crm_erp_line_ids')
     def _compute_crm_erp_line_count(self):
-        data = self.env['crm.erp.lead.line'].read_group([('lead_id', 'in', self.ids)], ['lead_id'], ['lead_id'])
+        data = self.env['crm.erp.lead.line'].read_group(
+            [('lead_id', 'in', self.ids)], ['lead_id'], ['lead_id'])
         counts = {d['lead_id'][0]: d['lead_id_count'] for d in data}
         for lead in self:
             lead.crm_erp_line_count = counts.get(lead.id, 0)
@@ -85,11 +87,10 @@ class CrmLead(models.Model):
         parts = []
         for line, values in lines_values:
             if values.get('html'):
-                parts.append('<div class="o_crm_erp_availability_product"><strong>%s</strong> (%s)%s</div>' % (
-                    html_escape(line.product_id.display_name),
-                    html_escape(dict(line._fields['crm_erp_availability']._description_selection(self.env))
-                                         .get(values['availability'], '')),
-                    values['html']))
+                labels = dict(line._fields['crm_erp_availability']._description_selection(self.env))
+                title = '<strong>%s</strong> (%s)' % (html_escape(line.product_id.display_name),
+                                                      html_escape(labels.get(values['availability'], '')))
+                parts.append('<div class="o_crm_erp_availability_product">%s%s</div>' % (title, values['html']))
         return ''.join(parts) or False
 
     @api.onchange('crm_erp_line_ids')
@@ -133,7 +134,8 @@ class CrmLead(models.Model):
             unsaleable = lead.crm_erp_line_ids.mapped('product_id').filtered(lambda p: not p.sale_ok)
             if unsaleable:
                 raise UserError(_('These products can no longer be sold: %s. Remove them from opportunity '
-                                  '"%s" or replace them.') % (', '.join(unsaleable.mapped('display_name')), lead.name))
+                                  '"%s" or replace them.') % (
+                                      ', '.join(unsaleable.mapped('display_name')), lead.name))
 
     @api.multi
     def _crm_erp_prepare_order_values(self):
@@ -157,7 +159,8 @@ class CrmLead(models.Model):
             'medium_id': self.medium_id.id,
             'source_id': self.source_id.id,
             'tag_ids': [(6, 0, self.tag_ids.ids)],
-            'order_line': [(0, 0, line._crm_erp_prepare_order_line_values()) for line in self.crm_erp_line_ids],
+            'order_line': [(0, 0, line._crm_erp_prepare_order_line_values())
+                           for line in self.crm_erp_line_ids],
         })
         if self.company_id:
             values['company_id'] = self.company_id.id

@@ -58,12 +58,14 @@ class TestAvailability(OrderCase):
         self.assertEqual(line.crm_erp_availability, 'available', '24 units of 50')
 
     def test_status(self):
-        lead = self.lead_with((self.product, 50.0), (self.product, 51.0), (self.rare, 1.0), (self.service, 3.0),
+        lead = self.lead_with((self.product, 50.0), (self.product, 51.0), (self.rare, 1.0),
+                              (self.service, 3.0),
                               crm_erp_warehouse_id=self.warehouse.id)
         states = lead.crm_erp_line_ids.mapped('crm_erp_availability')
         self.assertEqual(states, ['available', 'partial', 'unavailable', 'no_stock'])
         self.assertEqual(lead.crm_erp_availability, 'partial')
-        only_ok = self.lead_with((self.product, 5.0), (self.service, 1.0), crm_erp_warehouse_id=self.warehouse.id)
+        only_ok = self.lead_with((self.product, 5.0), (self.service, 1.0),
+                                 crm_erp_warehouse_id=self.warehouse.id)
         self.assertEqual(only_ok.crm_erp_availability, 'available')
 
     def test_expected_dates(self):
@@ -71,7 +73,8 @@ class TestAvailability(OrderCase):
         lines = lead.with_context(crm_erp_today='2026-03-02').crm_erp_line_ids
         available, missing = lines
         self.assertEqual(available.crm_erp_date_expected, '2026-03-06', '2 March + 3 days lead + 1 security')
-        self.assertEqual(missing.crm_erp_date_expected, '2026-03-20', '2 March + 5 lead + 1 security + 12 vendor')
+        self.assertEqual(missing.crm_erp_date_expected, '2026-03-20',
+                         '2 March + 5 lead + 1 security + 12 vendor')
         self.assertEqual(lead.with_context(crm_erp_today='2026-03-02').crm_erp_date_expected, '2026-03-20')
         # the quotation counts from its own date
         action = lead.action_crm_erp_quotation()

@@ -63,7 +63,8 @@ class TestOpportunityLines(OrderCase):
         lead = self.make_lead(planned_revenue=5000.0)
         self.assertEqual(lead.planned_revenue, 5000.0, 'no lines: the rep types the revenue')
         lead.write({'crm_erp_line_ids': [
-            (0, 0, {'product_id': self.product.id, 'product_uom_qty': 3, 'price_unit': 100.0, 'discount': 10.0}),
+            (0, 0, {'product_id': self.product.id, 'product_uom_qty': 3, 'price_unit': 100.0,
+                    'discount': 10.0}),
             (0, 0, {'product_id': self.service.id, 'product_uom_qty': 2, 'price_unit': 50.0}),
         ]})
         first, second = lead.crm_erp_line_ids
@@ -120,10 +121,10 @@ class TestQuotationFromLines(OrderCase):
         self.assertEqual(order.pricelist_id, self.pricelist)
         self.assertEqual(order.warehouse_id, warehouse2)
         self.assertEqual(order.state, 'draft')
-        got = [(l.product_id, l.product_uom_qty, l.product_uom, l.price_unit, l.discount, l.customer_lead, l.name)
-               for l in order.order_line]
-        want = [(l.product_id, l.product_uom_qty, l.product_uom_id, l.price_unit, l.discount, l.customer_lead, l.name)
-                for l in lead.crm_erp_line_ids]
+        got = [(ol.product_id, ol.product_uom_qty, ol.product_uom, ol.price_unit, ol.discount,
+                ol.customer_lead, ol.name) for ol in order.order_line]
+        want = [(ll.product_id, ll.product_uom_qty, ll.product_uom_id, ll.price_unit, ll.discount,
+                 ll.customer_lead, ll.name) for ll in lead.crm_erp_line_ids]
         self.assertEqual(got, want)
         self.assertAlmostEqual(order.amount_untaxed, lead.crm_erp_amount_total)
         self.assertEqual(order.order_line[0].tax_id, self.product.taxes_id.filtered(
@@ -136,19 +137,21 @@ class TestQuotationFromLines(OrderCase):
         """sale_crm's "New Quotation" opens a quotation with
         default_opportunity_id: it starts with the opportunity's lines."""
         lead = self.make_lead(lines=self.lines())
-        SaleOrder = self.env['sale.order'].sudo(self.rep).with_context(default_opportunity_id=lead.id,
-                                                                         default_partner_id=self.customer.id)
+        SaleOrder = self.env['sale.order'].sudo(self.rep).with_context(
+            default_opportunity_id=lead.id, default_partner_id=self.customer.id)
         defaults = SaleOrder.default_get(['order_line', 'partner_id', 'opportunity_id', 'warehouse_id'])
         self.assertEqual(defaults['opportunity_id'], lead.id)
         lines = [cmd[2] for cmd in defaults['order_line']]
-        self.assertEqual([(l['product_id'], l['product_uom_qty'], l['price_unit'], l['discount']) for l in lines],
+        self.assertEqual([(v['product_id'], v['product_uom_qty'], v['price_unit'], v['discount'])
+                          for v in lines],
                          [(self.product.id, 4, 95.0, 5.0), (self.service.id, 1, 50.0, 0.0)])
         order = SaleOrder.create(dict(defaults, partner_id=self.customer.id))
         self.assertEqual(len(order.order_line), 2)
         self.assertEqual(order.opportunity_id, lead)
         # an opportunity without lines keeps Odoo's empty quotation
         empty = self.make_lead()
-        defaults = self.env['sale.order'].with_context(default_opportunity_id=empty.id).default_get(['order_line'])
+        defaults = self.env['sale.order'].with_context(
+            default_opportunity_id=empty.id).default_get(['order_line'])
         self.assertFalse(defaults.get('order_line'))
 
     def test_refused_without_customer(self):
@@ -208,7 +211,8 @@ class TestLineRights(OrderCase):
         leads = self.make_lead(user=self.rep, lines=[{'product_id': self.product.id}]) \
             | self.make_lead(user=self.rep2, lines=[{'product_id': self.product.id}]) \
             | self.make_lead(user=self.rep2, team_id=other_team.id, lines=[{'product_id': self.product.id}]) \
-            | self.make_lead(user=self.sales_manager, team_id=other_team.id, lines=[{'product_id': self.product.id}])
+            | self.make_lead(user=self.sales_manager, team_id=other_team.id,
+                             lines=[{'product_id': self.product.id}])
         leads |= self.make_lead(lines=[{'product_id': self.product.id}])
         leads[-1].user_id = False
         for user in (self.rep, self.rep2, self.sales_manager):
