@@ -85,9 +85,10 @@ class CrmErpLeadLine(models.Model):
         for line in self:
             if line.product_uom_id.category_id != line.product_id.uom_id.category_id:
                 raise ValidationError(
-                    _('The unit of measure %s cannot be used for %s: choose a unit of the category %s.') % (
-                        line.product_uom_id.name, line.product_id.display_name,
-                        line.product_id.uom_id.category_id.name))
+                    _('The unit of measure %(uom)s cannot be used for %(product)s: choose a unit of the '
+                      'category %(category)s.') % {
+                          'uom': line.product_uom_id.name, 'product': line.product_id.display_name,
+                          'category': line.product_id.uom_id.category_id.name})
 
     @api.onchange('product_id')
     def _onchange_product_id(self):

@@ -90,7 +90,8 @@ class CrmLead(models.Model):
                 labels = dict(line._fields['crm_erp_availability']._description_selection(self.env))
                 title = '<strong>%s</strong> (%s)' % (html_escape(line.product_id.display_name),
                                                       html_escape(labels.get(values['availability'], '')))
-                parts.append('<div class="o_crm_erp_availability_product">%s%s</div>' % (title, values['html']))
+                parts.append('<div class="o_crm_erp_availability_product">%s%s</div>'
+                             % (title, values['html']))
         return ''.join(parts) or False
 
     @api.onchange('crm_erp_line_ids')
@@ -133,9 +134,10 @@ class CrmLead(models.Model):
                                   'Products tab first.') % lead.name)
             unsaleable = lead.crm_erp_line_ids.mapped('product_id').filtered(lambda p: not p.sale_ok)
             if unsaleable:
-                raise UserError(_('These products can no longer be sold: %s. Remove them from opportunity '
-                                  '"%s" or replace them.') % (
-                                      ', '.join(unsaleable.mapped('display_name')), lead.name))
+                raise UserError(_('These products can no longer be sold: %(products)s. Remove them from '
+                                  'opportunity "%(lead)s" or replace them.') % {
+                                      'products': ', '.join(unsaleable.mapped('display_name')),
+                                      'lead': lead.name})
 
     @api.multi
     def _crm_erp_prepare_order_values(self):
