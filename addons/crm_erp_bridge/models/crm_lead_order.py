@@ -44,11 +44,8 @@ class CrmLead(models.Model):
 
     @api.depends('crm_erp_line_ids')
     def _compute_crm_erp_line_count(self):
-        data = self.env['crm.erp.lead.line'].read_group(
-            [('lead_id', 'in', self.ids)], ['lead_id'], ['lead_id'])
-        counts = {d['lead_id'][0]: d['lead_id_count'] for d in data}
         for lead in self:
-            lead.crm_erp_line_count = counts.get(lead.id, 0)
+            lead.crm_erp_line_count = len(lead.crm_erp_line_ids)
 
     @api.depends('partner_id', 'company_id')
     def _compute_crm_erp_pricelist_id(self):
@@ -99,6 +96,24 @@ class CrmLead(models.Model):
         """Show the new expected revenue while editing the lines."""
         if self.crm_erp_line_ids:
             self.planned_revenue = self._crm_erp_lines_revenue()
+
+    # ------------------------------------------------------------------
+    # Merge: the product lines of the merged opportunities are kept
+    # ------------------------------------------------------------------
+    @api.multi
+    def merge_dependences(self, opportunities):
+        res = super(CrmLead, self).merge_dependences(opportunities)
+        lines = opportunities.mapped('crm_erp_line_ids')
+        if lines:
+            # the tail is unlinked as superuser by Odoo's merge; move its lines first
+            lines.sudo().write({'lead_id': self.id})
+        return res
+
+    @api.multi
+    def merge_opportunity(self, user_id=False, team_id=False):
+        head = super(CrmLead, self).merge_opportunity(user_id=user_id, team_id=team_id)
+        head._crm_erp_sync_revenue()
+        return head
 
     # ------------------------------------------------------------------
     # Business methods

@@ -87,6 +87,17 @@ class TestOpportunityLines(OrderCase):
         form._onchange_crm_erp_line_ids()
         self.assertAlmostEqual(form.planned_revenue, 200.0)
 
+    def test_merge_keeps_lines(self):
+        first = self.make_lead(lines=[{'product_id': self.product.id, 'product_uom_qty': 2,
+                                       'price_unit': 100.0}])
+        second = self.make_lead(lines=[{'product_id': self.service.id, 'product_uom_qty': 1,
+                                        'price_unit': 50.0}])
+        merged = (first | second).merge_opportunity()
+        self.assertEqual(len(merged.crm_erp_line_ids), 2)
+        self.assertEqual(set(merged.crm_erp_line_ids.mapped('product_id').ids),
+                         {self.product.id, self.service.id})
+        self.assertAlmostEqual(merged.planned_revenue, 250.0)
+
     def test_bad_lines_refused(self):
         lead = self.make_lead()
         Line = self.env['crm.erp.lead.line']
