@@ -10,12 +10,16 @@ class SaleOrderLine(models.Model):
     @api.multi
     def _crm_erp_stock_params(self):
         default_company = self.env.user.company_id
+        today = fields.Date.from_string(fields.Date.context_today(self))
+        dates = {}
+        for order in self.mapped('order_id'):
+            dates[order.id] = fields.Datetime.context_timestamp(
+                self, fields.Datetime.from_string(order.date_order)).date() if order.date_order else today
         return {line.id: {
             'product': line.product_id, 'qty': line.product_uom_qty, 'uom': line.product_uom,
             'warehouse': line.order_id.warehouse_id,
             'company': line.order_id.company_id or default_company,
-            'date': fields.Date.from_string(line.order_id.date_order) if line.order_id.date_order else
-            fields.Date.from_string(fields.Date.context_today(self)),
+            'date': dates.get(line.order_id.id, today),
             'customer_lead': line.customer_lead,
         } for line in self}
 
@@ -46,12 +50,13 @@ class SaleOrder(models.Model):
     @api.model
     def default_get(self, fields_list):
         """Odoo's "New Quotation" button on an opportunity (sale_crm) opens
-        a quotation with default_opportunity_id: it starts with the
-        opportunity's product lines."""
+        a quotation with default_opportunity_id; with the context key
+        crm_erp_with_lines (which our view adds to that button) it starts
+        with the opportunity's product lines."""
         res = super(SaleOrder, self).default_get(fields_list)
         lead_id = self.env.context.get('default_opportunity_id')
         if lead_id and 'order_line' in fields_list and not res.get('order_line') \
-                and not self.env.context.get('crm_erp_no_lines'):
+                and self.env.context.get('crm_erp_with_lines'):
             lead = self.env['crm.lead'].browse(lead_id)
             if lead.crm_erp_line_ids:
                 lead._crm_erp_check_quotation()

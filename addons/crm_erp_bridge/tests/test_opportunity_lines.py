@@ -149,7 +149,7 @@ class TestQuotationFromLines(OrderCase):
         default_opportunity_id: it starts with the opportunity's lines."""
         lead = self.make_lead(lines=self.lines())
         SaleOrder = self.env['sale.order'].sudo(self.rep).with_context(
-            default_opportunity_id=lead.id, default_partner_id=self.customer.id)
+            default_opportunity_id=lead.id, default_partner_id=self.customer.id, crm_erp_with_lines=True)
         defaults = SaleOrder.default_get(['order_line', 'partner_id', 'opportunity_id', 'warehouse_id'])
         self.assertEqual(defaults['opportunity_id'], lead.id)
         lines = [cmd[2] for cmd in defaults['order_line']]
@@ -162,8 +162,15 @@ class TestQuotationFromLines(OrderCase):
         # an opportunity without lines keeps Odoo's empty quotation
         empty = self.make_lead()
         defaults = self.env['sale.order'].with_context(
-            default_opportunity_id=empty.id).default_get(['order_line'])
+            default_opportunity_id=empty.id, crm_erp_with_lines=True).default_get(['order_line'])
         self.assertFalse(defaults.get('order_line'))
+        # other ways of making an order for the opportunity (e.g. its quotation list) start empty
+        defaults = self.env['sale.order'].with_context(
+            default_opportunity_id=lead.id).default_get(['order_line'])
+        self.assertFalse(defaults.get('order_line'))
+        form = self.env['crm.lead'].fields_view_get(
+            view_id=self.env.ref('crm.crm_case_form_view_oppor').id, view_type='form')['arch']
+        self.assertIn("'crm_erp_with_lines': True", form)
 
     def test_refused_without_customer(self):
         lead = self.make_lead(lines=self.lines())
@@ -188,7 +195,8 @@ class TestQuotationFromLines(OrderCase):
         with self.assertRaisesRegex(UserError, 'Scarf Gift Wrapping'):
             lead.action_crm_erp_quotation()
         with self.assertRaises(UserError):
-            self.env['sale.order'].with_context(default_opportunity_id=lead.id).default_get(['order_line'])
+            self.env['sale.order'].with_context(default_opportunity_id=lead.id,
+                                                crm_erp_with_lines=True).default_get(['order_line'])
         self.assertEqual(self.env['sale.order'].search_count([]), before)
         self.assertEqual(self.env['sale.order.line'].search_count([]), before_lines)
         self.assertFalse(lead.order_ids)
