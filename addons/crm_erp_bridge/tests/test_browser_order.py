@@ -5,6 +5,7 @@ Screenshots (var/screenshots/): erp_opportunity_products.png,
 erp_quotation_availability.png.
 """
 from odoo.tests import common as odoo_common
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 
@@ -35,13 +36,23 @@ class TestOpportunityToOrderInBrowser(BrowserCase):
             'crm_erp_line_ids': [(0, 0, {'product_id': stand.id, 'product_uom_qty': 400}),
                                  (0, 0, {'product_id': vase.id, 'product_uom_qty': 30})]})
 
+    def wait_text(self, css, text):
+        try:
+            self.wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
+        except TimeoutException:
+            self.fail('no %r in %r (screenshot: %s)' % (text, css, self.screenshot('failed-erp-order-%s.png' % css[:12])))
+
     def test_products_tab_and_quotation(self):
+        action = self.env.ref('crm.crm_lead_opportunities').id
         self.login(self.rep.login, self.rep.login)
-        self.browser.get(self.base_url + '/web#id=%d&model=crm.lead&view_type=form' % self.lead.id)
+        self.browser.get(self.base_url + '/web?#id=%d&model=crm.lead&view_type=form&action=%d' % (
+            self.lead.id, action))
         self.find('.o_form_view .o_notebook')
-        tab = self.wait.until(ec.element_to_be_clickable(
-            (By.XPATH, "//div[contains(@class, 'o_notebook')]//a[normalize-space()='Products']")))
-        tab.click()
+        tabs = [a for a in self.browser.find_elements(By.CSS_SELECTOR, '.o_form_view .o_notebook .nav-tabs a')
+                if a.text.strip() == 'Products']
+        if not tabs:
+            self.fail('no Products tab (screenshot: %s)' % self.screenshot('failed-erp-products-tab.png'))
+        tabs[0].click()
         table = self.find('.o_form_view .o_field_one2many .o_list_view')
         self.wait.until(ec.text_to_be_present_in_element(
             (By.CSS_SELECTOR, '.o_form_view .o_field_one2many .o_list_view'), 'Partly available'))
@@ -49,13 +60,16 @@ class TestOpportunityToOrderInBrowser(BrowserCase):
         self.assertTrue(self.browser.find_elements(By.CSS_SELECTOR, '.o_list_view tr.text-warning'))
         self.assertTrue(self.browser.find_elements(By.CSS_SELECTOR, '.o_list_view tr.text-danger'))
         self.assertIn('250', self.find('.o_crm_erp_availability').text)
+        self.browser.execute_script('arguments[0].scrollIntoView();', self.find('.o_notebook'))
         self.screenshot('erp_opportunity_products.png')
 
-        self.find('button[name="action_crm_erp_quotation"]').click()
-        self.wait.until(ec.text_to_be_present_in_element(
-            (By.CSS_SELECTOR, '.o_control_panel .breadcrumb'), 'Quotation'))
-        self.wait.until(ec.text_to_be_present_in_element(
-            (By.CSS_SELECTOR, '.o_form_view .o_field_one2many'), 'Display Stand (browser)'))
+        buttons = [b for b in self.browser.find_elements(
+            By.XPATH, "//div[contains(@class, 'o_form_statusbar')]//button[normalize-space()='Quotation from Products']")
+            if b.is_displayed()]
+        self.assertEqual(len(buttons), 1)
+        buttons[0].click()
+        self.wait_text('.o_control_panel .breadcrumb', 'Quotation')
+        self.wait_text('.o_form_view .o_field_one2many', 'Display Stand (browser)')
         self.screenshot('erp_quotation_availability.png')
         order = self.env['sale.order'].search([('opportunity_id', '=', self.lead.id)])
         self.assertEqual(len(order), 1)
