@@ -40,7 +40,8 @@ class TestOpportunityToOrderInBrowser(BrowserCase):
         try:
             self.wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
         except TimeoutException:
-            self.fail('no %r in %r (screenshot: %s)' % (text, css, self.screenshot('failed-erp-order-%s.png' % css[:12])))
+            shot = self.screenshot('failed-erp-order-%s.png' % self._testMethodName)
+            self.fail('no %r in %r (screenshot: %s)' % (text, css, shot))
 
     def test_products_tab_and_quotation(self):
         action = self.env.ref('crm.crm_lead_opportunities').id
@@ -63,13 +64,14 @@ class TestOpportunityToOrderInBrowser(BrowserCase):
         self.browser.execute_script('arguments[0].scrollIntoView();', self.find('.o_notebook'))
         self.screenshot('erp_opportunity_products.png')
 
-        buttons = [b for b in self.browser.find_elements(
-            By.XPATH, "//div[contains(@class, 'o_form_statusbar')]//button[normalize-space()='Quotation from Products']")
-            if b.is_displayed()]
+        xpath = "//div[contains(@class, 'o_form_statusbar')]//button[normalize-space()='Quotation from Products']"
+        buttons = [b for b in self.browser.find_elements(By.XPATH, xpath) if b.is_displayed()]
         self.assertEqual(len(buttons), 1)
         buttons[0].click()
-        self.wait_text('.o_control_panel .breadcrumb', 'Quotation')
+        self.wait_text('.o_form_view .o_statusbar_status', 'Quotation')
         self.wait_text('.o_form_view .o_field_one2many', 'Display Stand (browser)')
+        self.assertIn('Partly available', self.find('.o_form_view .o_field_one2many').text)
+        self.assertIn('Showroom fit-out (browser)', self.find('.o_control_panel .breadcrumb').text)
         self.screenshot('erp_quotation_availability.png')
         order = self.env['sale.order'].search([('opportunity_id', '=', self.lead.id)])
         self.assertEqual(len(order), 1)
