@@ -64,7 +64,8 @@ class TestOpportunityToOrderInBrowser(BrowserCase):
         self.browser.execute_script('arguments[0].scrollIntoView();', self.find('.o_notebook'))
         self.screenshot('erp_opportunity_products.png')
 
-        xpath = "//div[contains(@class, 'o_form_statusbar')]//button[normalize-space()='Quotation from Products']"
+        xpath = ("//div[contains(@class, 'o_form_statusbar')]"
+                 "//button[normalize-space()='Quotation from Products']")
         buttons = [b for b in self.browser.find_elements(By.XPATH, xpath) if b.is_displayed()]
         self.assertEqual(len(buttons), 1)
         buttons[0].click()
