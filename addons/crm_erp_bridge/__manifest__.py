@@ -17,6 +17,9 @@
         'data/crm_erp_webhook_data.xml',
         'views/crm_erp_webhook_views.xml',
         'views/crm_erp_api_key_views.xml',
+        'views/crm_erp_lead_line_views.xml',
+        'views/crm_lead_order_views.xml',
+        'views/sale_order_availability_views.xml',
         'views/crm_erp_bridge_menu.xml',
         'report/crm_erp_timeline_views.xml',
         'views/res_partner_360_views.xml',
@@ -26,6 +29,7 @@
         'demo/crm_erp_demo.xml',
         'demo/crm_erp_webhook_demo.xml',
         'demo/crm_erp_api_key_demo.xml',
+        'demo/crm_erp_lead_line_demo.xml',
     ],
     'installable': True,
 }

@@ -11,3 +11,7 @@ from . import crm_erp_webhook_endpoint
 from . import crm_erp_webhook_delivery
 from . import crm_erp_event_webhook
 from . import crm_erp_api_key
+from . import crm_erp_availability
+from . import crm_erp_lead_line
+from . import crm_lead_order
+from . import sale_order_availability
