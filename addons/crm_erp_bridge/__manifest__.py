@@ -14,10 +14,17 @@
         'data/crm_erp_event_data.xml',
         'views/account_invoice_views.xml',
         'views/crm_erp_event_views.xml',
+        'data/crm_erp_credit_data.xml',
+        'views/res_partner_credit_views.xml',
+        'views/sale_order_credit_views.xml',
+        'views/crm_erp_credit_exception_views.xml',
+        'views/res_config_settings_credit_views.xml',
+        'wizards/crm_erp_credit_exception_wizard_views.xml',
         'views/crm_erp_bridge_menu.xml',
     ],
     'demo': [
         'demo/res_users_demo.xml',
+        'demo/crm_erp_credit_demo.xml',
     ],
     'installable': True,
 }

@@ -5,3 +5,8 @@ from . import sale_order_event
 from . import stock_picking_event
 from . import account_invoice_event
 from . import crm_service_ticket_event
+from . import res_config_settings_credit
+from . import res_partner_credit
+from . import crm_erp_credit_exception
+from . import sale_order_credit
+from . import account_invoice_credit
