@@ -22,24 +22,24 @@ class CrmErpCreditException(models.Model):
     salesperson_id = fields.Many2one('res.users', 'Salesperson', readonly=True)
     company_id = fields.Many2one('res.company', readonly=True, required=True,
                                  default=lambda self: self.env.user.company_id)
-    currency_id = fields.Many2one('res.currency', related='company_id.currency_id', readonly=True)
+    currency_id = fields.Many2one(related='company_id.currency_id', readonly=True)
     # the decision
     reason = fields.Text(required=True, readonly=True)
     user_id = fields.Many2one('res.users', 'Granted By', required=True, readonly=True,
                               default=lambda self: self.env.user)
     date_granted = fields.Datetime('Granted On', required=True, readonly=True, default=fields.Datetime.now)
-    amount_cap = fields.Monetary('Amount Cap', readonly=True,
+    amount_cap = fields.Monetary(readonly=True,
                                  help='The exception covers the order only up to this total '
                                       '(company currency); empty: any amount.')
     date_valid = fields.Date('Valid Until', readonly=True,
                              help='Last day the order can be confirmed with this exception.')
     state = fields.Selection([('granted', 'Granted'), ('used', 'Used'), ('cancel', 'Cancelled')],
-                             default='granted', required=True, readonly=True,
+                             'Status', default='granted', required=True, readonly=True,
                              track_visibility='onchange')
     # the customer's figures when granted (company currency)
     credit_limit = fields.Monetary('Credit Limit at Grant', readonly=True)
     exposure = fields.Monetary('Exposure at Grant', readonly=True)
-    order_amount = fields.Monetary('Order Amount', readonly=True)
+    order_amount = fields.Monetary(readonly=True)
     overdue_days = fields.Integer('Days Overdue at Grant', readonly=True)
     refusal = fields.Text('Refusal at Grant', readonly=True,
                           help='What the credit check said when the exception was granted.')
@@ -98,13 +98,13 @@ class CrmErpCreditException(models.Model):
         return exc
 
     @api.multi
-    def _crm_erp_mark_used(self, message=False):
-        """Called by the order's confirmation (runs as the confirming user)."""
+    def _crm_erp_mark_used(self, user, message=False):
+        """Called by the confirmation of the order by `user`."""
         now = fields.Datetime.now()
         for exc in self.sudo():
-            exc.write({'state': 'used', 'date_used': now, 'used_by_id': self.env.uid})
+            exc.write({'state': 'used', 'date_used': now, 'used_by_id': user.id})
             exc.message_post(body=_('Used to confirm %(order)s by %(user)s.%(msg)s') % {
-                'order': exc.order_id.name, 'user': self.env.user.name,
+                'order': exc.order_id.name, 'user': user.name,
                 'msg': ('\n' + message) if message else ''})
         return True
 

@@ -48,6 +48,7 @@ class ResConfigSettings(models.TransientModel):
         icp.set_param(PARAM_ACTIVE, 'True' if self.crm_erp_credit_check else 'False')
         icp.set_param(PARAM_DAYS, str(self.crm_erp_credit_overdue_days))
         icp.set_param(PARAM_CONTROLLER, str(self.crm_erp_credit_controller_id.id or ''))
+        return True
 
     @api.model
     def _crm_erp_credit_params(self):
@@ -59,7 +60,8 @@ class ResConfigSettings(models.TransientModel):
         except ValueError:
             days = DEFAULT_OVERDUE_DAYS
         controller_id = icp.get_param(PARAM_CONTROLLER) or ''
-        controller = self.env['res.users'].sudo().browse(int(controller_id) if controller_id.isdigit() else [])
+        controller = self.env['res.users'].sudo().browse(
+            int(controller_id) if controller_id.isdigit() else [])
         return {'active': icp.get_param(PARAM_ACTIVE, 'True') != 'False',
                 'overdue_days': days,
                 'controller': controller.exists()}

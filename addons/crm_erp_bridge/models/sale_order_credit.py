@@ -42,7 +42,7 @@ class SaleOrder(models.Model):
             if refused:
                 raise UserError('\n\n'.join(refused))
             for message, exc in failures.values():
-                exc._crm_erp_mark_used(message)
+                exc._crm_erp_mark_used(self.env.user, message)
         return super(SaleOrder, self).action_confirm()
 
     @api.multi
@@ -170,7 +170,7 @@ class SaleOrder(models.Model):
             if fig['overdue_invoices']:
                 reasons.append(_('Overdue invoices (more than %(days)s days): %(invoices)s.') % {
                     'days': params['overdue_days'],
-                    'invoices': ', '.join(_('%s (%s days overdue)') % (inv['number'], inv['days'])
+                    'invoices': ', '.join(_('%(number)s (%(days)s days overdue)') % inv
                                           for inv in fig['overdue_invoices'])})
             if reasons:
                 refusals[order.id] = (_(

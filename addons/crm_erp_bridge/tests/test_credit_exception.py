@@ -86,7 +86,8 @@ class TestCreditException(CreditCase):
     def test_rep_requests_an_exception(self):
         order = self.quotation()
         order.sudo(self.rep).action_request_credit_exception()
-        activity = self.env['mail.activity'].search([('res_model', '=', 'sale.order'), ('res_id', '=', order.id)])
+        activity = self.env['mail.activity'].search([('res_model', '=', 'sale.order'),
+                                                     ('res_id', '=', order.id)])
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.controller)
         self.assertEqual(activity.activity_type_id,

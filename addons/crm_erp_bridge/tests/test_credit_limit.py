@@ -75,8 +75,8 @@ class TestCreditExposure(CreditCase):
         for i in range(8):
             partner = self.env['res.partner'].create({'name': 'Bulk customer %s' % i, 'is_company': True,
                                                       'customer': True, 'credit_limit': 500.0})
-            self.make_invoice(partner=partner, amount=100.0 + i)
             self.make_order(partner=partner)
+            self.make_invoice(partner=partner, amount=100.0 + i)
             partners |= partner
         counts = []
         for subset in (partners[:1], partners):
@@ -222,8 +222,9 @@ class TestCreditSettings(CreditCase):
                          (True, 45, self.controller))
         values = self.env['res.config.settings'].get_values()
         self.assertEqual(values['crm_erp_credit_overdue_days'], 45)
-        self.env['res.config.settings'].create({'crm_erp_credit_check': False, 'crm_erp_credit_overdue_days': 0,
-                                                'crm_erp_credit_controller_id': False}).execute()
+        self.env['res.config.settings'].create({
+            'crm_erp_credit_check': False, 'crm_erp_credit_overdue_days': 0,
+            'crm_erp_credit_controller_id': False}).execute()
         params = self.env['res.config.settings']._crm_erp_credit_params()
         self.assertEqual((params['active'], params['overdue_days'], params['controller']),
                          (False, 0, self.env['res.users']))
