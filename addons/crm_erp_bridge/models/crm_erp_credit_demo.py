@@ -1,11 +1,13 @@
 """The credit-control demo story, built with the ORM so that its dates are
 relative to the day the database is created:
 
-* Deco Addict has a credit limit of 20,000 and an open, not yet due invoice;
-* Gemini Furniture (limit 5,000) is on credit hold: an invoice of 3,200 is
-  70 days overdue;
-* Ready Mat has a quotation of 9,000 above its limit of 5,000; Wang Fang, the
-  credit controller, granted an exception for it (a bank guarantee).
+* Agrolait has a credit limit of 20,000 and an invoice 15 days overdue
+  (below the 30-day threshold: not on hold);
+* China Export (limit 5,000) is on credit hold: an invoice of 3,200 is
+  70 days overdue (and Odoo's demo orders exceed its limit);
+* Delta PC has a quotation of 9,000 above its limit of 5,000; Wang Fang, the
+  credit controller, granted an exception for it (a bank guarantee);
+* Camptocamp has a limit of 15,000 with room left.
 """
 import datetime
 

@@ -61,7 +61,12 @@ class ResPartner(models.Model):
 
     @api.multi
     def _compute_crm_erp_credit_exception_count(self):
-        groups = self.env['crm.erp.credit.exception'].read_group(
+        CreditException = self.env['crm.erp.credit.exception']
+        if not CreditException.check_access_rights('read', raise_exception=False):
+            for rec in self:
+                rec.crm_erp_credit_exception_count = 0
+            return
+        groups = CreditException.read_group(
             [('partner_id', 'in', self.mapped('commercial_partner_id').ids)], ['partner_id'], ['partner_id'])
         counts = {g['partner_id'][0]: g['partner_id_count'] for g in groups}
         for partner in self:

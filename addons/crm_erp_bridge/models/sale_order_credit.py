@@ -21,13 +21,18 @@ class SaleOrder(models.Model):
     @api.multi
     def _compute_crm_erp_credit_warning(self):
         quotations = self.filtered(lambda o: o.state in ('draft', 'sent') and o.id)
-        refusals = quotations._crm_erp_credit_refusals() if quotations else {}
+        refusals = quotations._crm_erp_credit_refusals(cumulate=False) if quotations else {}
         for order in self:
             order.crm_erp_credit_warning = refusals.get(order.id, False)
 
     @api.multi
     def _compute_crm_erp_credit_exception_count(self):
-        groups = self.env['crm.erp.credit.exception'].read_group(
+        CreditException = self.env['crm.erp.credit.exception']
+        if not CreditException.check_access_rights('read', raise_exception=False):
+            for rec in self:
+                rec.crm_erp_credit_exception_count = 0
+            return
+        groups = CreditException.read_group(
             [('order_id', 'in', self.ids)], ['order_id'], ['order_id'])
         counts = {g['order_id'][0]: g['order_id_count'] for g in groups}
         for order in self:
@@ -132,16 +137,17 @@ class SaleOrder(models.Model):
         return result
 
     @api.multi
-    def _crm_erp_credit_refusals(self):
+    def _crm_erp_credit_refusals(self, cumulate=True):
         """{order id: message} for the orders in `self` the credit check
         refuses (no valid exception)."""
-        return {oid: msg for oid, (msg, exc) in self._crm_erp_credit_check().items() if not exc}
+        return {oid: msg for oid, (msg, exc) in self._crm_erp_credit_check(cumulate).items() if not exc}
 
     @api.multi
-    def _crm_erp_credit_check(self):
+    def _crm_erp_credit_check(self, cumulate=True):
         """{order id: (message, valid exception or None)} for the orders in
         `self` that fail the credit check (set-based: the partners' figures in
-        one go; orders of the same customer confirmed together add up)."""
+        one go). With `cumulate`, orders of the same customer confirmed
+        together add up; without, each is judged alone (the banner)."""
         params = self.env['res.config.settings']._crm_erp_credit_params()
         if not params['active'] or not self:
             return {}
@@ -156,7 +162,8 @@ class SaleOrder(models.Model):
             fig = figures[partner.id]
             amount = amounts[order.id]
             exposure = fig['exposure'] + pending.get(partner.id, 0.0)
-            pending[partner.id] = pending.get(partner.id, 0.0) + amount
+            if cumulate:
+                pending[partner.id] = pending.get(partner.id, 0.0) + amount
             reasons = []
             if fig['limit'] > 0 and exposure + amount - fig['limit'] > currency.rounding / 2:
                 reasons.append(_(

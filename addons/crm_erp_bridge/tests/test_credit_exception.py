@@ -1,5 +1,7 @@
 from odoo.exceptions import AccessError, UserError
 
+from tests.common import create_user
+
 from .credit_common import CreditCase
 
 
@@ -100,3 +102,9 @@ class TestCreditException(CreditCase):
         order = self.quotation()
         with self.assertRaises(UserError):
             order.sudo(self.rep).action_request_credit_exception()
+
+    def test_users_without_access_see_no_count(self):
+        employee = create_user(self.env, 'erp.employee', ['base.group_user'])
+        self.grant(self.quotation())
+        self.assertEqual(self.customer.sudo(employee).crm_erp_credit_exception_count, 0)
+        self.assertEqual(self.customer.sudo(self.rep).crm_erp_credit_exception_count, 1)
