@@ -15,3 +15,8 @@ from . import crm_erp_availability
 from . import crm_erp_lead_line
 from . import crm_lead_order
 from . import sale_order_availability
+from . import res_config_settings_credit
+from . import res_partner_credit
+from . import crm_erp_credit_exception
+from . import sale_order_credit
+from . import account_invoice_credit
