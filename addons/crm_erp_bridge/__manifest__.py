@@ -14,10 +14,13 @@
         'data/crm_erp_event_data.xml',
         'views/account_invoice_views.xml',
         'views/crm_erp_event_views.xml',
+        'data/crm_erp_event_rule_data.xml',
+        'views/crm_erp_event_rule_views.xml',
         'views/crm_erp_bridge_menu.xml',
     ],
     'demo': [
         'demo/res_users_demo.xml',
+        'demo/crm_erp_event_rule_demo.xml',
     ],
     'installable': True,
 }

@@ -5,3 +5,10 @@ from . import sale_order_event
 from . import stock_picking_event
 from . import account_invoice_event
 from . import crm_service_ticket_event
+from . import crm_erp_event_rule
+from . import crm_erp_event_rule_log
+from . import crm_erp_event_dispatch
+from . import mail_activity_rule
+from . import crm_lead_rule
+from . import crm_service_ticket_rule
+from . import res_partner_reorder
