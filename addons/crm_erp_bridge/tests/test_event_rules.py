@@ -246,6 +246,11 @@ class TestEventRuleBehaviour(RuleCase):
         self.assertTrue(self.env['crm.erp.event.rule.log'].sudo(self.admin).search(
             [('rule_id', '=', rule.id)]))
         self.assertEqual(rule.sudo(self.admin).action_view_log()['domain'], [('rule_id', '=', rule.id)])
+        # the menu is the sales admins'
+        menu = self.env.ref('crm_erp_bridge.crm_erp_event_rule_menu')
+        self.assertIn(menu.id, self.env['ir.ui.menu'].sudo(self.admin)._visible_menu_ids())
+        self.assertEqual(menu.parent_id, self.env.ref('crm_erp_bridge.integration_menu'))
+        self.assertNotIn(menu.parent_id.id, self.env['ir.ui.menu'].sudo(self.rep)._visible_menu_ids())
 
     def make_rule_as(self, user):
         return self.Rule.sudo(user).create({
