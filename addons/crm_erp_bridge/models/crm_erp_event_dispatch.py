@@ -54,8 +54,11 @@ class CrmErpEvent(models.Model):
         events twice creates nothing new. Returns the log lines written."""
         Log = self.env['crm.erp.event.rule.log'].sudo()
         if rules is None:
+            # work created by a rule emits events too (a ticket opened): the
+            # rules already in that chain do not run again, so no loop
+            chain = list(self.env.context.get('crm_erp_rule_chain', ()))
             rules = self.env['crm.erp.event.rule'].sudo().search(
-                [('event_type_id', 'in', self.mapped('event_type_id').ids)])
+                [('event_type_id', 'in', self.mapped('event_type_id').ids), ('id', 'not in', chain)])
         if not rules or not self:
             return Log
         cr = self.env.cr
@@ -82,8 +85,10 @@ class CrmErpEvent(models.Model):
         rule's work on these events and is retried event by event, so one bad
         record costs only its own event."""
         try:
+            chain = tuple(self.env.context.get('crm_erp_rule_chain', ())) + (rule.id,)
             with self.env.cr.savepoint():
-                return rule._crm_erp_apply(self)
+                return rule.with_context(crm_erp_rule_chain=chain)._crm_erp_apply(
+                    self.with_context(crm_erp_rule_chain=chain))
         except Exception as error:  # pylint: disable=broad-except
             self.invalidate_cache()
             if len(self) > 1:

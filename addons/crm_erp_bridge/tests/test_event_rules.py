@@ -70,6 +70,7 @@ class TestEventRuleActions(RuleCase):
         self.assertEqual(rule.work_count, 1)
         self.assertTrue(rule.last_run)
         self.assertEqual(rule.activity_count, 1)
+        self.assertEqual(self.env['mail.activity'].search(rule.action_view_activities()['domain']), activity)
         log = rule.log_ids
         self.assertEqual((log.state, log.event_id, log.res_model, log.res_id, log.user_id),
                          ('done', event, 'mail.activity', activity.id, self.rep))
@@ -94,6 +95,7 @@ class TestEventRuleActions(RuleCase):
         self.assertEqual(len(self.event('delivery_late', picking)), 2)
         self.assertEqual(self.env['crm.service.ticket'].search_count([('crm_erp_rule_id', '=', rule.id)]), 1)
         self.assertEqual(rule.ticket_count, 1)
+        self.assertEqual(self.env['crm.service.ticket'].search(rule.action_view_tickets()['domain']), ticket)
         self.assertEqual(sorted(rule.log_ids.mapped('state')), ['done', 'skipped'])
 
     def test_opportunity_with_average_order(self):
@@ -105,6 +107,7 @@ class TestEventRuleActions(RuleCase):
         self.assertEqual((lead.type, lead.partner_id, lead.user_id),
                          ('opportunity', self.customer2, self.rep2), "the customer's salesperson")
         self.assertEqual(lead.planned_revenue, 100.0)
+        self.assertEqual(self.env['crm.lead'].search(rule.action_view_opportunities()['domain']), lead)
         self.assertIn('Upsell', lead.name)
         self.assertTrue(any(rule.name in m.body for m in lead.message_ids))
         # still open: a second order does not open a second opportunity
@@ -144,6 +147,19 @@ class TestEventRuleBehaviour(RuleCase):
         self.assertFalse(self.activities(picking, rule))
         self.assertFalse(rule.log_ids)
         self.assertFalse(rule.last_run)
+
+    def test_rules_do_not_loop(self):
+        # a ticket opened by a rule is a ticket_opened event: the rule does not run on its own work
+        rule = self.make_rule('ticket_opened', action='ticket', assign_to='team',
+                              service_team_id=self.service_team.id)
+        notify = self.make_rule('ticket_opened', action='message', assign_to='user', user_id=self.rep.id)
+        first = self.make_ticket()
+        tickets = self.env['crm.service.ticket'].search([('crm_erp_rule_id', '=', rule.id)])
+        self.assertEqual(len(tickets), 1)
+        self.assertTrue(self.event('ticket_opened', tickets), 'the work is still logged as an event')
+        # the other rule runs on both tickets: the one opened by hand and the rule's
+        self.assertEqual(len(notify.log_ids), 2)
+        self.assertEqual(set(notify.log_ids.mapped('event_id.res_id')), {first.id, tickets.id})
 
     def test_other_company_rule_does_nothing(self):
         company = self.env['res.company'].create({'name': 'Other Test Company'})
