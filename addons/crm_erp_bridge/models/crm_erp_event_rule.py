@@ -87,7 +87,7 @@ class CrmErpEventRule(models.Model):
                                          'orders of the customer (untaxed).')
 
     # who
-    assign_to = fields.Selection(ASSIGN_TO, 'Assign To', required=True, default='event_user',
+    assign_to = fields.Selection(ASSIGN_TO, required=True, default='event_user',
                                  help="Record's responsible: the salesperson of the order, delivery or "
                                       "invoice (the agent of a ticket). Service team's assignment: "
                                       "tickets only, the team's own assignment picks the agent.")
