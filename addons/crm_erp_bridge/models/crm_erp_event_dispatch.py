@@ -12,7 +12,10 @@ savepoint) and is written in the log.
 import logging
 from datetime import timedelta
 
+from psycopg2 import OperationalError
+
 from odoo import _, api, fields, models
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import html_escape, plaintext2html
 
 _logger = logging.getLogger(__name__)
@@ -89,16 +92,25 @@ class CrmErpEvent(models.Model):
             with self.env.cr.savepoint():
                 return rule.with_context(crm_erp_rule_chain=chain)._crm_erp_apply(
                     self.with_context(crm_erp_rule_chain=chain))
+        except OperationalError as error:
+            if error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise   # a concurrent update: the whole transaction is retried
+            return self._crm_erp_rule_failed(rule, error)
         except Exception as error:  # pylint: disable=broad-except
-            self.invalidate_cache()
-            if len(self) > 1:
-                rows = []
-                for event in self:
-                    rows += event._crm_erp_run_rule(rule)
-                return rows
-            _logger.warning('Event rule %s failed on event %s: %s', rule.id, self.id, error)
-            return [{'rule_id': rule.id, 'event_id': self.id, 'state': 'failed',
-                     'message': _('Error: %s') % (error.args[0] if error.args else error)}]
+            return self._crm_erp_rule_failed(rule, error)
+
+    @api.multi
+    def _crm_erp_rule_failed(self, rule, error):
+        """After a rolled back failure: retry event by event, or log it."""
+        self.invalidate_cache()
+        if len(self) > 1:
+            rows = []
+            for event in self:
+                rows += event._crm_erp_run_rule(rule)
+            return rows
+        _logger.warning('Event rule %s failed on event %s: %s', rule.id, self.id, error)
+        return [{'rule_id': rule.id, 'event_id': self.id, 'state': 'failed',
+                 'message': _('Error: %s') % (error.args[0] if error.args else error)}]
 
     @api.model
     def _crm_erp_count_rule_work(self, rule_ids, rows):
