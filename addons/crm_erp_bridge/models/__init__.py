@@ -12,3 +12,4 @@ from . import mail_activity_rule
 from . import crm_lead_rule
 from . import crm_service_ticket_rule
 from . import res_partner_reorder
+from . import crm_erp_event_rule_work
