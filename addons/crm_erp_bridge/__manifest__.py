@@ -26,6 +26,8 @@
         'views/crm_erp_credit_exception_views.xml',
         'views/res_config_settings_credit_views.xml',
         'wizards/crm_erp_credit_exception_wizard_views.xml',
+        'data/crm_erp_event_rule_data.xml',
+        'views/crm_erp_event_rule_views.xml',
         'views/crm_erp_bridge_menu.xml',
         'report/crm_erp_timeline_views.xml',
         'views/res_partner_360_views.xml',
@@ -37,6 +39,7 @@
         'demo/crm_erp_api_key_demo.xml',
         'demo/crm_erp_lead_line_demo.xml',
         'demo/crm_erp_credit_demo.xml',
+        'demo/crm_erp_event_rule_demo.xml',
     ],
     'installable': True,
 }

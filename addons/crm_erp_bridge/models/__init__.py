@@ -20,3 +20,11 @@ from . import res_partner_credit
 from . import crm_erp_credit_exception
 from . import sale_order_credit
 from . import account_invoice_credit
+from . import crm_erp_event_rule
+from . import crm_erp_event_rule_log
+from . import crm_erp_event_dispatch
+from . import mail_activity_rule
+from . import crm_lead_rule
+from . import crm_service_ticket_rule
+from . import res_partner_reorder
+from . import crm_erp_event_rule_work
