@@ -15,6 +15,9 @@
         'views/account_invoice_views.xml',
         'views/crm_erp_event_views.xml',
         'views/crm_erp_bridge_menu.xml',
+        'data/crm_service_category_data.xml',
+        'views/stock_picking_views.xml',
+        'views/portal_order_templates.xml',
     ],
     'demo': [
         'demo/res_users_demo.xml',

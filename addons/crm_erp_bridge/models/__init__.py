@@ -5,3 +5,7 @@ from . import sale_order_event
 from . import stock_picking_event
 from . import account_invoice_event
 from . import crm_service_ticket_event
+from . import stock_picking_carrier
+from . import sale_order_delivery
+from . import crm_team_service
+from . import sale_order_change_request
