@@ -67,7 +67,8 @@ class OrderTrackingPortal(SaleCustomerPortal):
             self._order_check_access(order, access_token=access_token)
         except (AccessError, MissingError):
             return self._order_refused('/my/orders/%s' % order, access_token)
-        return super(OrderTrackingPortal, self).portal_order_page(order=order, access_token=access_token, **kw)
+        return super(OrderTrackingPortal, self).portal_order_page(
+            order=order, access_token=access_token, **kw)
 
     @http.route()
     def portal_order_report(self, order_id, access_token=None, **kw):

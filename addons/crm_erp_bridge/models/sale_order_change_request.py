@@ -131,7 +131,8 @@ class SaleOrder(models.Model):
             lines.append('<p><strong>%s</strong> %s</p>' % (
                 html_escape(_('Deliver on:')), fields.Date.to_string(requested)))
         if message:
-            lines.append('<p><strong>%s</strong></p>%s' % (html_escape(_('Message:')), plaintext2html(message)))
+            lines.append('<p><strong>%s</strong></p>%s' % (
+                html_escape(_('Message:')), plaintext2html(message)))
         category = self.env.ref('crm_erp_bridge.crm_service_category_delivery_change')
         return {
             'name': _('Delivery change for %s') % order.name,

@@ -206,7 +206,8 @@ class TestDeliveryChangeRequest(TrackingCase):
         cancelled.action_cancel()
         cases = [
             (self.order, {}, 'Choose a new delivery address or a new delivery date.'),
-            (self.order, {'message': 'only a message'}, 'Choose a new delivery address or a new delivery date.'),
+            (self.order, {'message': 'only a message'}, 'Choose a new delivery address or a new delivery '
+                                                        'date.'),
             (self.order, {'date': '2026-06-15'}, 'Choose a delivery date after today.'),
             (self.order, {'date': '2026-06-01'}, 'Choose a delivery date after today.'),
             (self.order, {'date': '2026-02-30'}, 'is not a valid date'),
@@ -241,4 +242,3 @@ class TestDeliveryChangeRequest(TrackingCase):
         self.assertIn(self.depot, addresses)
         self.assertIn(self.customer, addresses)
         self.assertNotIn(self.foreign_depot, addresses)
-
