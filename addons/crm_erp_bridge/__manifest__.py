@@ -16,7 +16,7 @@
         'views/crm_erp_event_views.xml',
         'views/crm_erp_bridge_menu.xml',
         'data/crm_service_category_data.xml',
-        'views/stock_picking_views.xml',
+        'views/sale_order_delivery_views.xml',
         'views/portal_order_templates.xml',
     ],
     'demo': [

@@ -183,6 +183,9 @@ class TestPortalOrders(PortalOrderFixture, HttpCase):
         self.assertTrue(link)
         self.assertIn('rel="noopener noreferrer"', link.group(0))
         self.assertIn('SF-NEXT-77', section)
+        # every delivery line has its five cells, even without a carrier
+        for line in re.findall(r'<tr class="o_portal_order_delivery_line">(.*?)</tr>', section, re.S):
+            self.assertEqual(line.count('<td'), 5, line)
         self.assertIn('03/06/2026', section)
         self.assertIn('o_portal_order_change_form', section)
         # delivered: the date it was delivered, and no change form
