@@ -28,3 +28,7 @@ from . import crm_lead_rule
 from . import crm_service_ticket_rule
 from . import res_partner_reorder
 from . import crm_erp_event_rule_work
+from . import stock_picking_carrier
+from . import sale_order_delivery
+from . import crm_team_service
+from . import sale_order_change_request
