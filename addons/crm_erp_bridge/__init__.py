@@ -2,4 +2,3 @@ from . import models
 from . import report
 from . import controllers
 from . import wizards
-from . import controllers

@@ -28,12 +28,12 @@
         'wizards/crm_erp_credit_exception_wizard_views.xml',
         'data/crm_erp_event_rule_data.xml',
         'views/crm_erp_event_rule_views.xml',
-        'views/crm_erp_bridge_menu.xml',
         'report/crm_erp_timeline_views.xml',
         'views/res_partner_360_views.xml',
         'data/crm_service_category_data.xml',
         'views/sale_order_delivery_views.xml',
         'views/portal_order_templates.xml',
+        'views/crm_erp_bridge_menu.xml',
     ],
     'demo': [
         'demo/res_users_demo.xml',
