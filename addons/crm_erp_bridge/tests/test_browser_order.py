@@ -69,10 +69,13 @@ class TestOpportunityToOrderInBrowser(BrowserCase):
         buttons = [b for b in self.browser.find_elements(By.XPATH, xpath) if b.is_displayed()]
         self.assertEqual(len(buttons), 1)
         buttons[0].click()
-        self.wait_text('.o_form_view .o_statusbar_status', 'Quotation')
-        self.wait_text('.o_form_view .o_field_one2many', 'Display Stand (browser)')
-        self.assertIn('Partly available', self.find('.o_form_view .o_field_one2many').text)
-        self.assertIn('Showroom fit-out (browser)', self.find('.o_control_panel .breadcrumb').text)
+        # the quotation's form, opened over the opportunity: Opportunities / lead / SO...
+        crumbs = '.o_control_panel .breadcrumb li'
+        self.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, crumbs)) == 3)
+        self.wait_text('.o_content', 'Display Stand (browser)')
+        content = self.find('.o_content').text
+        for text in ('Partly available', 'Not available', 'Expected Delivery', 'Availability'):
+            self.assertIn(text, content)
         self.screenshot('erp_quotation_availability.png')
         order = self.env['sale.order'].search([('opportunity_id', '=', self.lead.id)])
         self.assertEqual(len(order), 1)
