@@ -25,6 +25,7 @@ OUT = os.path.join(ROOT, 'docs', 'screenshots')
 # name: (login, password, app menu xmlid or 'record:<model>:<exact name>', submenu xmlid
 #        (or a CSS selector to click) or None, CSS selector to wait for
 #        [, CSS selector of an element to click, then CSS selector to wait for again])
+BRIGHT = 'Shanghai Bright Textiles Co., Ltd.'   # a demo customer with an ERP story
 SHOTS = {
     'crm_pipeline_demo': ('admin', 'admin', 'crm.crm_menu_root', None, '.o_kanban_record'),
     'team_pipeline': ('sales.manager', 'sales.manager', 'crm.crm_menu_root',
@@ -44,6 +45,11 @@ SHOTS = {
     'service_ticket': ('service.agent', 'service.agent', 'crm_service.crm_service_menu_root',
                        'crm_service.crm_service_ticket_menu', '.o_kanban_record',
                        '.o_kanban_group .o_kanban_record', '.o_form_view .o_chatter'),
+    'erp_customer_360': ('admin', 'admin', 'record:res.partner:' + BRIGHT,
+                         '//a[@data-toggle="tab"][contains(., "Customer 360")]',
+                         '.o_form_view .oe_stat_button'),
+    'erp_customer_timeline': ('admin', 'admin', 'record:res.partner:' + BRIGHT, None, '.o_form_view',
+                              'button[name="action_erp_timeline"]', '.o_list_view'),
     'reporting_app': ('analyst', 'analyst', 'crm_analytics.crm_analytics_menu_root', None,
                       '.o_pivot, .o_graph, .o_view_manager_content'),
 }
@@ -64,7 +70,9 @@ def shoot(driver, url, name, login, password, app, submenu, ready, click=None, t
     wait = WebDriverWait(driver, 30)
 
     def find(css):
-        return wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, css)))
+        # a selector starting with '//' is an XPath (to find an element by its text)
+        how = By.XPATH if css.startswith('//') else By.CSS_SELECTOR
+        return wait.until(ec.visibility_of_element_located((how, css)))
     driver.delete_all_cookies()
     driver.get(url + '/web/session/logout')
     driver.get(url + '/web/login')
@@ -91,7 +99,7 @@ def shoot(driver, url, name, login, password, app, submenu, ready, click=None, t
     else:
         find('a[data-menu-xmlid="%s"]' % app).click()
     if submenu:
-        find(submenu if submenu.startswith(('.', '#', 'a[', 'button', 'li')) else
+        find(submenu if submenu.startswith(('.', '#', 'a[', 'button', 'li', '//')) else
              'a[data-menu-xmlid="%s"]' % submenu).click()
     find(ready)
     if click:
