@@ -48,8 +48,10 @@ SHOTS = {
     'erp_customer_360': ('admin', 'admin', 'record:res.partner:' + BRIGHT,
                          '//a[@data-toggle="tab"][contains(., "Customer 360")]',
                          '.o_form_view .oe_stat_button'),
-    'erp_customer_timeline': ('admin', 'admin', 'record:res.partner:' + BRIGHT, None, '.o_form_view',
-                              'button[name="action_erp_timeline"]', '.o_list_view'),
+    'erp_customer_timeline': ('admin', 'admin', 'record:res.partner:' + BRIGHT,
+                              'button.o_button_more', '.o_form_view',
+                              '//ul[contains(@class, "o_dropdown_more")]//*[contains(., "Timeline")]',
+                              '.o_list_view'),
     'reporting_app': ('analyst', 'analyst', 'crm_analytics.crm_analytics_menu_root', None,
                       '.o_pivot, .o_graph, .o_view_manager_content'),
 }
@@ -99,8 +101,11 @@ def shoot(driver, url, name, login, password, app, submenu, ready, click=None, t
     else:
         find('a[data-menu-xmlid="%s"]' % app).click()
     if submenu:
-        find(submenu if submenu.startswith(('.', '#', 'a[', 'button', 'li', '//')) else
-             'a[data-menu-xmlid="%s"]' % submenu).click()
+        element = find(submenu if submenu.startswith(('.', '#', 'a[', 'button', 'li', '//')) else
+                       'a[data-menu-xmlid="%s"]' % submenu)
+        element.click()
+        if app.startswith('record:'):   # a tab of the form: bring its page into view
+            driver.execute_script('arguments[0].scrollIntoView(true);', element)
     find(ready)
     if click:
         find(click).click()
