@@ -5,6 +5,7 @@ from lxml import etree
 
 from odoo.exceptions import UserError
 
+from odoo.addons.crm_erp_bridge.models.res_config_settings_credit import PARAM_ACTIVE
 from odoo.addons.crm_erp_bridge.models.res_partner_360 import SUMMARY_KEYS
 
 from .common import ErpCase
@@ -80,6 +81,9 @@ class TestCustomer360(Customer360Case):
     @classmethod
     def setUpClass(cls):
         super(TestCustomer360, cls).setUpClass()
+        # the story confirms orders of a customer with long-overdue invoices:
+        # credit control (tested on its own) would refuse them
+        cls.env['ir.config_parameter'].sudo().set_param(PARAM_ACTIVE, 'False')
         cls.make_story()
 
     def test_figures(self):
