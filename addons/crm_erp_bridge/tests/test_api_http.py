@@ -83,7 +83,7 @@ class TestApiHttp(HttpCase):
             'name': 'Liu Yang', 'parent_id': self.customer.id, 'country_id': self.china.id,
             'email': 'Liu.Yang@silk.example.com', 'mobile': '+86 139 1234 5678'})
         self.other = Partner.create({'name': 'Oslo Interiors Test AS', 'is_company': True,
-                                     'phone': '+47 22 12 34 56'})
+                                     'phone': '+47 22 98 76 54'})
         self.team = env['crm.team'].create({'name': 'API Test Team'})
         self.rep.sale_team_id = self.team
         self.rep2.sale_team_id = self.team
@@ -203,7 +203,7 @@ class TestApiHttp(HttpCase):
             data = self.call('/lookup', body).json()
             self.assertEqual(data['query'], {'phone': '+8657188881234'})
             self.assertEqual([c['id'] for c in data['customers']], [self.customer.id])
-        data = self.call('/lookup', {'phone': '+47 22 12 34 56'}).json()
+        data = self.call('/lookup', {'phone': '+47 22 98 76 54'}).json()
         self.assertEqual([c['id'] for c in data['customers']], [self.other.id])
         data = self.call('/lookup', {'phone': '+86 139 0000 0000'}).json()
         self.assertEqual((data['customers'], data['leads'], data['tickets']), ([], [], []))
