@@ -14,24 +14,14 @@ included) followed by the first page (80 rows) of the customer's timeline
 admin (no rules). Target: p95 < 500 ms.
 """
 import itertools
-import os
-import sys
 import time
 
-from common import DB, ROOT, login, odoo_server, report, summary
+from common import DB, login, odoo_env, odoo_server, report, summary
 
 ORDERS, PICKINGS, INVOICES, LINES_PER_INVOICE = 5000, 5000, 5000, 4
 OPENS = 20
 LOGIN = 'bench.erp360.rep'
 TAG = 'bench-erp360'
-
-
-def odoo_env():
-    sys.path.insert(0, ROOT)
-    import odoo
-    os.chdir(ROOT)      # odoo.conf's paths are relative to the repository root
-    odoo.tools.config.parse_config(['-c', os.path.join(ROOT, 'odoo.conf'), '-d', DB, '--log-level=warn'])
-    return odoo
 
 
 def clone(cr, table, template_id, count, overrides, params):

@@ -9,29 +9,19 @@ customers' numbers written in different formats, against Odoo served with
 4 workers (prefork); after a warm-up of every worker. Also one client
 alone, for the cost of one call. Target: p95 < 100 ms with 20 clients.
 """
-import os
 import random
-import sys
 import threading
 import time
 
 import requests
 
-from common import DB, ROOT, odoo_server, report, summary
+from common import DB, odoo_env, odoo_server, report, summary
 
 CUSTOMERS, LEADS = 50000, 5000
 CLIENTS, REQUESTS = 20, 30
 WORKERS = 4
 TAG = 'bench-api'
 FORMATS = ['+86 139 {a} {b}', '0086-139-{a}-{b}', '(+86) 139.{a}.{b}', '139{a}{b}', '139 {a} {b}']
-
-
-def odoo_env():
-    sys.path.insert(0, ROOT)
-    import odoo
-    os.chdir(ROOT)      # odoo.conf's paths are relative to the repository root
-    odoo.tools.config.parse_config(['-c', os.path.join(ROOT, 'odoo.conf'), '-d', DB, '--log-level=warn'])
-    return odoo
 
 
 def make_data(odoo):

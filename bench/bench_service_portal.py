@@ -7,23 +7,13 @@ each client logged in as that portal user. Measures the first page of
 /my/tickets and, in the same run, Odoo's own /my/home as the baseline.
 Target: /my/tickets p95 < 300 ms.
 """
-import os
-import sys
 
-from common import DB, ROOT, load, login, odoo_server, report, summary
+from common import DB, load, login, odoo_env, odoo_server, report, summary
 
 CLIENTS, REQUESTS = 10, 20
 TICKETS, CUSTOMERS, OWN = 100000, 2000, 500
 LOGIN = 'bench.portal.customer'
 TAG = 'bench-portal'
-
-
-def odoo_env():
-    sys.path.insert(0, ROOT)
-    import odoo
-    os.chdir(ROOT)      # odoo.conf's paths are relative to the repository root
-    odoo.tools.config.parse_config(['-c', os.path.join(ROOT, 'odoo.conf'), '-d', DB, '--log-level=warn'])
-    return odoo
 
 
 def make_data(odoo):

@@ -20,6 +20,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DB = os.environ.get('CRM_BENCH_DB', 'crm_bench')
 
 
+def odoo_env():
+    """Odoo configured for `DB`, importable in a benchmark process (for set-up and clean-up)."""
+    sys.path.insert(0, ROOT)
+    import odoo
+    os.chdir(ROOT)      # odoo.conf's paths are relative to the repository root
+    odoo.tools.config.parse_config(['-c', os.path.join(ROOT, 'odoo.conf'), '-d', DB, '--log-level=warn'])
+    return odoo
+
+
 def free_port():
     sock = socket.socket()
     sock.bind(('127.0.0.1', 0))
